@@ -1,0 +1,118 @@
+import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
+import type { AddressInfo } from "node:net";
+import type { ApolloServer } from "@apollo/server";
+import type { Agenda } from "agenda";
+import type { DataSource } from "typeorm";
+import type { RequestContext } from "./auth/context.js";
+import { resolveOperatorKey } from "./auth/operator-key.js";
+import type { Config } from "./config.js";
+import { createDataSource } from "./db/data-source.js";
+import { EmbeddedPostgres } from "./db/embedded-postgres.js";
+import { migrate } from "./db/migrate.js";
+import { createApollo } from "./http/graphql.js";
+import { createHttpApp } from "./http/server.js";
+import { createJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
+import type { Logger } from "./log.js";
+import { buildAppSchema } from "./schema/build-schema.js";
+import { Clock } from "./services/clock.js";
+import { createServices, type Services } from "./services/index.js";
+
+export interface AppOptions {
+  clock?: Clock;
+}
+
+/**
+ * One process of the service: the API, the job worker, or both (ROLE). `create` connects and
+ * migrates, `start` takes requests and jobs, `stop` lets in-flight work finish and closes everything.
+ */
+export class App {
+  private apollo: ApolloServer<RequestContext> | null = null;
+  private workerStarted = false;
+  url = "";
+
+  private constructor(
+    readonly config: Config,
+    readonly log: Logger,
+    readonly dataSource: DataSource,
+    readonly jobs: JobStore,
+    readonly services: Services,
+    readonly operatorKey: { key: string; generated: boolean },
+    private readonly httpServer: Server,
+    private readonly embedded: EmbeddedPostgres | null,
+  ) {}
+
+  get agenda(): Agenda {
+    return this.jobs.agenda;
+  }
+
+  get servesApi(): boolean {
+    return this.config.role !== "worker";
+  }
+
+  get runsWorker(): boolean {
+    return this.config.role !== "api";
+  }
+
+  static async create(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
+    const embedded = !config.databaseUrl || !config.jobsUrl ? await EmbeddedPostgres.start(config.dataDir, log) : null;
+    let dataSource: DataSource | undefined;
+    let jobs: JobStore | undefined;
+    try {
+      dataSource = await createDataSource(config.databaseUrl ?? embedded!.url);
+      await dataSource.initialize();
+      await migrate(dataSource, log);
+      jobs = createJobStore(config.jobsUrl ?? embedded!.url, !config.jobsUrl, { name: `${hostname()}:${process.pid}`, log });
+      await jobs.agenda.ready;
+      const operatorKey = await resolveOperatorKey(config.operatorApiKey, config.dataDir);
+      const services = createServices(dataSource, options.clock ?? new Clock(), operatorKey.key);
+      return new App(config, log, dataSource, jobs, services, operatorKey, createServer(), embedded);
+    } catch (error) {
+      await jobs?.close().catch(() => undefined);
+      if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
+      await embedded?.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Listens on PORT and, unless ROLE=api, starts processing jobs. Define jobs on `agenda` before. */
+  async start(): Promise<void> {
+    if (this.servesApi) {
+      this.apollo = createApollo(await buildAppSchema(), this.httpServer, this.log);
+      await this.apollo.start();
+    }
+    const probes = {
+      database: async () => void (await this.dataSource.query("SELECT 1")),
+      jobStore: () => pingJobStore(this.jobs.agenda),
+    };
+    this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log));
+    await new Promise<void>((resolve, reject) => {
+      this.httpServer.once("error", reject);
+      this.httpServer.listen(this.config.port, resolve);
+    });
+    const { port } = this.httpServer.address() as AddressInfo;
+    this.url = `http://localhost:${port}`;
+    if (this.runsWorker) {
+      await this.jobs.agenda.start();
+      this.workerStarted = true;
+    }
+    this.log.info({ url: this.url, role: this.config.role, jobStore: this.jobs.kind }, "started");
+  }
+
+  /**
+   * Stops taking requests, lets running jobs finish (up to `jobGraceMs`; a job still running then
+   * keeps its lock until it expires and another worker takes it over) and closes every connection.
+   */
+  async stop(jobGraceMs = 20_000): Promise<void> {
+    if (this.apollo) await this.apollo.stop(); // stops listening and drains in-flight requests
+    else if (this.httpServer.listening) await new Promise((resolve) => this.httpServer.close(resolve));
+    if (this.workerStarted) {
+      const result = await this.jobs.agenda.drain({ timeout: jobGraceMs, closeConnection: false });
+      if (result.timedOut) this.log.warn({ running: result.running }, "jobs still running at shutdown; their locks will expire");
+    }
+    await this.jobs.close();
+    await this.dataSource.destroy();
+    await this.embedded?.stop();
+    this.log.info("stopped");
+  }
+}

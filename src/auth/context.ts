@@ -1,0 +1,15 @@
+import type { Logger } from "../log.js";
+import type { Services } from "../services/index.js";
+import type { TenantScope } from "../services/tenant-scope.js";
+import type { Principal } from "./principal.js";
+
+/** What every resolver gets: the caller (if any) and the services, never a raw database handle. */
+export interface RequestContext {
+  /** null: no key, or a key that is not valid (then `authFailure` says why). */
+  principal: Principal | null;
+  authFailure: string | null;
+  services: Services;
+  log: Logger;
+  /** The caller's tenant; throws FORBIDDEN for a key without a tenant (the operator's). */
+  tenant(): TenantScope;
+}

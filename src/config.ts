@@ -1,0 +1,128 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Every setting of the service, read from the environment and validated once, at start. */
+export interface Config {
+  port: number;
+  /** `mysql://…` or `postgres://…`; undefined runs the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** `mongodb://…`, `postgres://…` or `redis://…`; undefined runs the embedded job store in `dataDir`. */
+  jobsUrl: string | undefined;
+  /** `smtp://…` or `smtps://…`; undefined writes each mail as an .eml file in `dataDir`. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicBaseUrl: string;
+  /** undefined: a key is generated once and kept in `dataDir`. */
+  operatorApiKey: string | undefined;
+  dataDir: string;
+  role: "all" | "api" | "worker";
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const optionalUrl = (variable: string, schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .refine((value) => value === undefined || hasScheme(value, schemes), {
+      message: `${variable} must be a URL starting with ${schemes.map((s) => `${s}://`).join(", ")}`,
+    });
+
+function hasScheme(value: string, schemes: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return schemes.includes(url.protocol.replace(/:$/, "")) && (url.host !== "" || url.protocol.startsWith("mongodb"));
+  } catch {
+    return false;
+  }
+}
+
+const environment = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .default("4000")
+    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, { message: "PORT must be an integer from 0 to 65535" })
+    .transform(Number),
+  DATABASE_URL: optionalUrl("DATABASE_URL", ["mysql", "mariadb", "postgres", "postgresql"]),
+  JOBS_URL: optionalUrl("JOBS_URL", ["mongodb", "mongodb+srv", "postgres", "postgresql", "redis", "rediss"]),
+  SMTP_URL: optionalUrl("SMTP_URL", ["smtp", "smtps"]),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === "" || /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.?[^\s@<>]*>?$/.test(v), {
+      message: 'MAIL_FROM must be an address, e.g. no-reply@example.com or "Onboarding <no-reply@example.com>"',
+    }),
+  PUBLIC_BASE_URL: optionalUrl("PUBLIC_BASE_URL", ["http", "https"]),
+  OPERATOR_API_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || (v.length >= 32 && !/\s/.test(v)), {
+      message: "OPERATOR_API_KEY must be at least 32 characters without spaces (e.g. `openssl rand -base64 32`)",
+    }),
+  DATA_DIR: z.string().trim().default("./.data"),
+  ROLE: z
+    .string()
+    .trim()
+    .default("all")
+    .refine((v): v is Config["role"] => ["all", "api", "worker"].includes(v), { message: "ROLE must be all, api or worker" }),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .default("info")
+    .refine((v): v is Config["logLevel"] => ["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(v), {
+      message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+    }),
+});
+
+/**
+ * Parses the environment. Throws a ConfigError whose message is one line naming the variable and
+ * what it allows, so that a wrong deployment stops at once and says why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const given = env[variable];
+    const shown = variable.includes("KEY") || given === undefined ? "" : ` (got "${redactUrl(given)}")`;
+    throw new ConfigError(`Invalid configuration: ${issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`}${shown}`);
+  }
+  const e = parsed.data;
+  const role = e.ROLE as Config["role"];
+  if (role !== "all" && (e.DATABASE_URL === undefined || e.JOBS_URL === undefined)) {
+    throw new ConfigError(
+      `Invalid configuration: ROLE=${role} needs DATABASE_URL and JOBS_URL: the embedded database and job store belong to one process (ROLE=all)`,
+    );
+  }
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    jobsUrl: e.JOBS_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM || "Onboarding <no-reply@localhost>",
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    operatorApiKey: e.OPERATOR_API_KEY,
+    dataDir: path.resolve(e.DATA_DIR),
+    role,
+    logLevel: e.LOG_LEVEL as Config["logLevel"],
+  };
+}
+
+/** Hides a password in a URL so that it never reaches a log or an error line. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,31 @@
+import { Column, Entity } from "typeorm";
+import { IdColumn, InstantColumn } from "./columns.js";
+
+/** One customer company. */
+@Entity({ name: "tenant" })
+export class Tenant {
+  @IdColumn()
+  id!: string;
+
+  @Column({ type: "varchar", length: 200 })
+  name!: string;
+
+  /** IANA zone: every "today", "tomorrow" and "09:00" of this tenant is computed in it. */
+  @Column({ type: "varchar", length: 64 })
+  timeZone!: string;
+
+  /** The HRM Employee license, which the review flow needs. */
+  @Column({ type: Boolean, default: false })
+  hasEmployeeLicense!: boolean;
+
+  /** A sandbox tenant lives on its own test clock instead of real time. */
+  @Column({ type: Boolean, default: false })
+  sandbox!: boolean;
+
+  /** The sandbox's test clock; null for live tenants. */
+  @InstantColumn({ nullable: true })
+  testClockNow!: Date | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

@@ -1,0 +1,67 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import type { Server } from "node:http";
+import type { RequestContext } from "../auth/context.js";
+import { AppError } from "../errors.js";
+import type { Logger } from "../log.js";
+
+/** Codes a client may see. Anything else is an internal failure: logged in full, shown as a generic message. */
+const CONTRACT_CODES = new Set([
+  "BAD_USER_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "LICENSE_REQUIRED",
+  "LINK_EXPIRED",
+  "LINK_USED",
+  "LINK_INVALID",
+  "RATE_LIMITED",
+  "NOT_IMPLEMENTED",
+]);
+/** Apollo's own codes for a request that is not valid GraphQL: the client must fix its input. */
+const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE"]);
+
+interface ValidationFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFailure[];
+}
+
+export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    formatError: (formatted, error) => formatError(formatted, error, log),
+  });
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = String(formatted.extensions?.code ?? "");
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+  if (original instanceof AppError) return { ...base, extensions: { ...formatted.extensions, code: original.code } };
+  if (code === "BAD_USER_INPUT" && Array.isArray(formatted.extensions?.validationErrors)) {
+    const failures = formatted.extensions.validationErrors as ValidationFailure[];
+    return { ...base, message: describe(failures).join("; ") || "Invalid input", extensions: { code } };
+  }
+  if (CONTRACT_CODES.has(code)) return { ...base, extensions: { code } };
+  if (REQUEST_CODES.has(code)) return { ...base, extensions: { code: "BAD_USER_INPUT", reason: code } };
+
+  log.error({ err: original, path: formatted.path }, "internal error while answering a GraphQL request");
+  return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}
+
+/** class-validator's nested failures as "input.firstName: firstName must be shorter than …". */
+function describe(failures: ValidationFailure[], prefix = ""): string[] {
+  return failures.flatMap((failure) => {
+    const where = prefix ? `${prefix}.${failure.property}` : failure.property;
+    const own = Object.values(failure.constraints ?? {}).map((message) => `${where}: ${message}`);
+    return [...own, ...describe(failure.children ?? [], where)];
+  });
+}

@@ -1,0 +1,79 @@
+import express, { type Express } from "express";
+import { expressMiddleware } from "@as-integrations/express5";
+import type { ApolloServer } from "@apollo/server";
+import type { RequestContext } from "../auth/context.js";
+import { AppError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Services } from "../services/index.js";
+
+export interface Probes {
+  /** Each throws when its dependency is not reachable. */
+  database(): Promise<void>;
+  jobStore(): Promise<void>;
+}
+
+/** The HTTP surface: GraphQL (not on a worker-only process), liveness and readiness. */
+export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger): Express {
+  const app = express();
+  app.disable("x-powered-by");
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/readyz", async (_req, res) => {
+    const checks = await Promise.all(
+      (["database", "jobStore"] as const).map(async (name) => {
+        try {
+          await withTimeout(probes[name](), 3000);
+          return [name, "ok"] as const;
+        } catch (error) {
+          log.warn({ err: error, dependency: name }, "readiness check failed");
+          return [name, "unreachable"] as const;
+        }
+      }),
+    );
+    const ready = checks.every(([, state]) => state === "ok");
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", ...Object.fromEntries(checks) });
+  });
+
+  if (apollo) app.use(
+    "/graphql",
+    express.json({ limit: "2mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<RequestContext> => {
+        const { principal, failure } = await services.apiKeys.authenticate(req.headers.authorization);
+        return {
+          principal,
+          authFailure: failure,
+          services,
+          log,
+          tenant() {
+            if (!principal) throw new AppError("UNAUTHENTICATED", failure ?? "Send an API key: Authorization: Bearer <key>");
+            if (!principal.tenantId) {
+              throw new AppError("FORBIDDEN", "This operation works on one tenant's data: use an API key of that tenant");
+            }
+            return services.scope(principal.tenantId);
+          },
+        };
+      },
+    }),
+  );
+
+  // Malformed bodies and the like: a JSON error a client can read, never an HTML page with a stack.
+  app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) log.error({ err: error }, "HTTP request failed");
+    const message = status === 413 ? "The request is too large" : status === 500 ? "Internal server error" : "The request body is not valid JSON";
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_USER_INPUT" } }] });
+  });
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,76 @@
+import type { EventEmitter } from "node:events";
+import { Agenda, type AgendaBackend } from "agenda";
+import { MongoBackend } from "@agendajs/mongo-backend";
+import { PostgresBackend } from "@agendajs/postgres-backend";
+import { RedisBackend } from "@agendajs/redis-backend";
+import pg from "pg";
+import type { Logger } from "../log.js";
+
+export type JobStoreKind = "mongodb" | "postgres" | "redis" | "embedded";
+
+export interface JobStoreOptions {
+  /** Identifies this process in the job store's locks (`lastModifiedBy`). */
+  name: string;
+  /** How often a worker looks for due jobs; Agenda also sets timers for jobs due before the next look. */
+  processEvery?: number;
+  log: Logger;
+}
+
+export function jobStoreKind(url: string, embedded: boolean): JobStoreKind {
+  if (embedded) return "embedded";
+  const scheme = new URL(url).protocol.replace(/:$/, "");
+  if (scheme.startsWith("mongodb")) return "mongodb";
+  if (scheme.startsWith("postgres")) return "postgres";
+  if (scheme.startsWith("redis")) return "redis";
+  throw new Error(`Unsupported job store URL scheme: ${scheme}`);
+}
+
+/**
+ * Agenda on the job store that JOBS_URL names, each through Agenda's official backend. The embedded
+ * store is the embedded PostgreSQL: its connections do not share LISTEN/NOTIFY, so it polls instead.
+ */
+export function createJobStore(url: string, embedded: boolean, options: JobStoreOptions): JobStore {
+  const kind = jobStoreKind(url, embedded);
+  // Our own pool for PostgreSQL: a connection lost while idle (a database restart) must be logged and
+  // replaced, not crash the process as an unhandled 'error' event.
+  const pool = kind === "postgres" || kind === "embedded" ? new pg.Pool({ connectionString: url, max: 10 }) : null;
+  pool?.on("error", (error) => options.log.warn({ err: error }, "job store connection lost; reconnecting on next use"));
+  const backend: AgendaBackend =
+    kind === "mongodb"
+      ? new MongoBackend({ address: url, collection: "agenda_jobs" })
+      : kind === "redis"
+        ? new RedisBackend({ connectionString: url, keyPrefix: "onboarding:agenda:" })
+        : new PostgresBackend({ pool: pool!, disableNotifications: kind === "embedded" });
+  // The backends' notification channels report a lost connection as an 'error' event and reconnect
+  // by themselves; unheard, that event would crash the process.
+  const channel = backend.notificationChannel as unknown as Partial<EventEmitter> | undefined;
+  channel?.on?.("error", (error: unknown) => options.log.warn({ err: error }, "job store notifications interrupted; reconnecting"));
+  const agenda = new Agenda({
+    backend,
+    name: options.name,
+    processEvery: options.processEvery ?? (kind === "embedded" ? 1000 : 2000),
+    defaultLockLifetime: 5 * 60_000,
+  });
+  return {
+    kind,
+    agenda,
+    backend,
+    close: async () => {
+      await backend.disconnect();
+      await pool?.end();
+    },
+  };
+}
+
+export interface JobStore {
+  kind: JobStoreKind;
+  agenda: Agenda;
+  backend: AgendaBackend;
+  /** Closes the store's connections (Agenda itself only closes those of a backend that made its own). */
+  close(): Promise<void>;
+}
+
+/** Cheap round trip to the job store, for /readyz. */
+export async function pingJobStore(agenda: Agenda): Promise<void> {
+  await agenda.queryJobs({ limit: 1 });
+}

@@ -1,0 +1,4 @@
+import { Foundation1795566685363 } from "./1795566685363-Foundation.js";
+
+/** MySQL / MariaDB migrations, oldest first. Generate new ones with `npx typeorm migration:generate` (README). */
+export const mysqlMigrations = [Foundation1795566685363];

@@ -1,0 +1,45 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../auth/context.js";
+import { Tenant } from "../entities/tenant.js";
+import { DateTimeScalar } from "../schema/scalars.js";
+import { CreateTenantInput, CreateTenantPayloadType, ReviewFlowType, TenantType } from "./types/tenant.type.js";
+
+@Resolver(() => TenantType)
+export class TenantResolver {
+  @Authorized()
+  @Query(() => TenantType, { description: "The caller's tenant" })
+  tenant(@Ctx() ctx: RequestContext): Promise<Tenant> {
+    return ctx.tenant().tenant();
+  }
+
+  @Authorized("OPERATOR")
+  @Mutation(() => CreateTenantPayloadType)
+  createTenant(@Arg("input", () => CreateTenantInput) input: CreateTenantInput, @Ctx() ctx: RequestContext) {
+    return ctx.services.tenants.create(input);
+  }
+
+  @Authorized("OPERATOR")
+  @Mutation(() => TenantType)
+  setEmployeeLicense(
+    @Arg("tenantId", () => ID) tenantId: string,
+    @Arg("enabled", () => Boolean) enabled: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Tenant> {
+    return ctx.services.tenants.setEmployeeLicense(tenantId, enabled);
+  }
+
+  @FieldResolver(() => DateTimeScalar)
+  clockNow(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): Date {
+    return ctx.services.clock.nowFor(tenant);
+  }
+
+  @FieldResolver(() => [String])
+  verifiedDomains(): string[] {
+    return []; // verified domains arrive with the hire flow
+  }
+
+  @FieldResolver(() => ReviewFlowType, { nullable: true })
+  reviewFlow(): ReviewFlowType | null {
+    return null; // the review flow arrives with its license feature
+  }
+}

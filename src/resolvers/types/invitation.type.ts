@@ -1,0 +1,69 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar, EmailAddressScalar } from "../../schema/scalars.js";
+import { InvitationStatus, PlannedAction } from "./enums.js";
+
+@ObjectType("Invitation")
+export class InvitationType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => EmailAddressScalar)
+  email!: string;
+
+  @Field(() => InvitationStatus)
+  status!: InvitationStatus;
+
+  @Field(() => DateTimeScalar, { description: "Planned send time." })
+  sendAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  sentAt?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Set when sent." })
+  expiresAt?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  verifiedAt?: Date | null;
+}
+
+@ObjectType("InvitationPlan", { description: "What registering a hire now would do." })
+export class InvitationPlanType {
+  @Field(() => PlannedAction)
+  action!: PlannedAction;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "For SEND_NOW and SEND_LATER." })
+  sendAt?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When a link sent at sendAt would expire." })
+  expiresAt?: Date | null;
+}
+
+@ObjectType("InvitationEdge")
+export class InvitationEdgeType {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => InvitationType)
+  node!: InvitationType;
+}
+
+@ObjectType("PageInfo")
+export class PageInfoType {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor?: string | null;
+}
+
+@ObjectType("InvitationConnection")
+export class InvitationConnectionType {
+  @Field(() => [InvitationEdgeType])
+  edges!: InvitationEdgeType[];
+
+  @Field(() => PageInfoType)
+  pageInfo!: PageInfoType;
+
+  @Field(() => Int)
+  totalCount!: number;
+}

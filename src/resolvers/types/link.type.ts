@@ -1,0 +1,15 @@
+import { Field, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "../../schema/scalars.js";
+import { LinkState } from "./enums.js";
+
+@ObjectType("LinkInfo", { description: "(public) What the verification page shows." })
+export class LinkInfoType {
+  @Field(() => LinkState)
+  state!: LinkState;
+
+  @Field(() => String, { nullable: true, description: "E.g. a***@acme.se." })
+  maskedEmail?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  expiresAt?: Date | null;
+}

@@ -1,0 +1,21 @@
+import "reflect-metadata";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "../auth/auth-checker.js";
+import { resolvers } from "../resolvers/index.js";
+import { DateTimeScalar } from "./scalars.js";
+
+/** The server's schema, code-first; it contains all of the client contract (a test checks). */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The schema as committed in src/schema/schema.graphql. */
+export function printAppSchema(schema: GraphQLSchema): string {
+  return `# Emitted from the code by \`npm run schema:emit\`; do not edit. test/schema checks it is current.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { IsNull, type DataSource, type EntityManager } from "typeorm";
+import { bearerKey, generateApiKey, hashApiKey, sameKey } from "../auth/api-keys.js";
+import type { Principal } from "../auth/principal.js";
+import type { Role } from "../auth/roles.js";
+import { ApiKey } from "../entities/api-key.js";
+import { AppError } from "../errors.js";
+import type { Clock } from "./clock.js";
+import type { TenantScope } from "./tenant-scope.js";
+
+export interface Authentication {
+  principal: Principal | null;
+  failure: string | null;
+}
+
+const OPERATOR: Principal = { keyId: null, tenantId: null, roles: ["OPERATOR"] };
+
+export class ApiKeyService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly operatorApiKey: string,
+  ) {}
+
+  /** Who an `Authorization` header belongs to. No header: nobody; a wrong header or key: a failure to report. */
+  async authenticate(authorization: string | undefined): Promise<Authentication> {
+    const key = bearerKey(authorization);
+    if (key === undefined) return { principal: null, failure: null };
+    if (key === null) return { principal: null, failure: "The Authorization header must be: Bearer <api key>" };
+    if (sameKey(key, this.operatorApiKey)) return { principal: OPERATOR, failure: null };
+    const row = await this.dataSource.manager.findOneBy(ApiKey, { keyHash: hashApiKey(key), revokedAt: IsNull() });
+    // The lookup is by hash, so nothing about the stored keys leaks through timing.
+    if (!row) {
+      return { principal: null, failure: "The API key is not valid" };
+    }
+    return { principal: { keyId: row.id, tenantId: row.tenantId, roles: row.roles }, failure: null };
+  }
+
+  /** A new key of the caller's tenant with the chosen roles. OPERATOR is never a tenant's to give. */
+  async create(scope: TenantScope, name: string, roles: Role[]): Promise<{ apiKey: string; roles: Role[] }> {
+    if (roles.includes("OPERATOR")) throw new AppError("FORBIDDEN", "A tenant key cannot have the OPERATOR role");
+    const unique = [...new Set(roles)];
+    const apiKey = await this.issue(scope.manager, scope.tenantId, name, unique);
+    return { apiKey, roles: unique };
+  }
+
+  /** Stores the hash of a new key in `manager`'s transaction and returns the key itself. */
+  async issue(manager: EntityManager, tenantId: string, name: string, roles: Role[]): Promise<string> {
+    const apiKey = generateApiKey();
+    await manager.insert(ApiKey, {
+      id: randomUUID(),
+      tenantId,
+      name,
+      roles,
+      keyHash: hashApiKey(apiKey),
+      createdAt: this.clock.now(),
+      revokedAt: null,
+    });
+    return apiKey;
+  }
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import { IANAZone } from "luxon";
+import type { DataSource } from "typeorm";
+import { Tenant } from "../entities/tenant.js";
+import { badInput, notFound } from "../errors.js";
+import type { ApiKeyService } from "./api-key.service.js";
+import type { Clock } from "./clock.js";
+
+export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
+
+export interface NewTenant {
+  name: string;
+  timeZone?: string | null;
+  hasEmployeeLicense?: boolean | null;
+  sandbox?: boolean | null;
+  clockStart?: Date | null;
+}
+
+export class TenantService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly apiKeys: ApiKeyService,
+  ) {}
+
+  /** A new customer company and its first HR_ADMIN key, in one transaction. */
+  async create(input: NewTenant): Promise<{ tenant: Tenant; adminApiKey: string }> {
+    const name = input.name.trim();
+    if (!name) throw badInput("name must not be empty", "name");
+    const timeZone = input.timeZone?.trim() || DEFAULT_TIME_ZONE;
+    if (!IANAZone.isValidZone(timeZone)) {
+      throw badInput(`timeZone must be an IANA time zone name such as Europe/Stockholm (got "${timeZone}")`, "timeZone");
+    }
+    const sandbox = input.sandbox ?? false;
+    if (!sandbox && input.clockStart) throw badInput("clockStart is only for sandbox tenants (sandbox: true)", "clockStart");
+
+    const now = this.clock.now();
+    const tenant = Object.assign(new Tenant(), {
+      id: randomUUID(),
+      name,
+      timeZone,
+      hasEmployeeLicense: input.hasEmployeeLicense ?? false,
+      sandbox,
+      testClockNow: sandbox ? (input.clockStart ?? now) : null,
+      createdAt: now,
+    });
+    const adminApiKey = await this.dataSource.transaction(async (manager) => {
+      await manager.insert(Tenant, tenant);
+      return this.apiKeys.issue(manager, tenant.id, "Initial HR admin key", ["HR_ADMIN"]);
+    });
+    return { tenant, adminApiKey };
+  }
+
+  async setEmployeeLicense(tenantId: string, enabled: boolean): Promise<Tenant> {
+    const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
+    if (!tenant) throw notFound("Tenant");
+    await this.dataSource.manager.update(Tenant, { id: tenantId }, { hasEmployeeLicense: enabled });
+    return Object.assign(tenant, { hasEmployeeLicense: enabled });
+  }
+}

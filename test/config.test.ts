@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { loadConfig } from "../src/config.js";
+import { projectRoot } from "../src/paths.js";
+
+test("defaults: port 4000, embedded stores, role all, links on localhost", () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 4000);
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.jobsUrl, undefined);
+  assert.equal(config.role, "all");
+  assert.equal(config.publicBaseUrl, "http://localhost:4000");
+  assert.equal(config.dataDir, path.resolve(".data"));
+});
+
+test("a wrong value names the variable and what it allows", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: "http" }, /PORT must be an integer from 0 to 65535 \(got "http"\)/],
+    [{ PORT: "70000" }, /PORT must be an integer/],
+    [{ DATABASE_URL: "sqlite://x.db" }, /DATABASE_URL must be a URL starting with mysql:\/\//],
+    [{ JOBS_URL: "amqp://localhost" }, /JOBS_URL must be a URL starting with mongodb:\/\//],
+    [{ SMTP_URL: "localhost:25" }, /SMTP_URL must be a URL starting with smtp:\/\//],
+    [{ ROLE: "web" }, /ROLE must be all, api or worker/],
+    [{ OPERATOR_API_KEY: "short" }, /OPERATOR_API_KEY must be at least 32 characters/],
+    [{ PUBLIC_BASE_URL: "example.com" }, /PUBLIC_BASE_URL must be a URL starting with http:\/\//],
+    [{ MAIL_FROM: "nobody" }, /MAIL_FROM must be an address/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), { name: "ConfigError", message }, JSON.stringify(env));
+  }
+});
+
+test("a key is never echoed in a configuration error", () => {
+  assert.throws(() => loadConfig({ OPERATOR_API_KEY: "secret-but-short" }), (error: Error) => !error.message.includes("secret-but-short"));
+});
+
+test("a password in a URL is never echoed", () => {
+  assert.throws(() => loadConfig({ DATABASE_URL: "sqlite://user:hunter2@host/db" }), (error: Error) => !error.message.includes("hunter2"));
+});
+
+test("separate api and worker processes need shared stores, not the embedded ones", () => {
+  assert.throws(() => loadConfig({ ROLE: "worker" }), /ROLE=worker needs DATABASE_URL and JOBS_URL/);
+  assert.equal(loadConfig({ ROLE: "api", DATABASE_URL: "mysql://root@db/app", JOBS_URL: "mongodb://jobs/app" }).role, "api");
+});
+
+test("the server refuses to start on a bad value, with one clear line and exit code 78", () => {
+  const result = spawnSync(process.execPath, [path.join(projectRoot, "dist/src/main.js")], {
+    env: { ...process.env, PORT: "not-a-port", DATA_DIR: "/nonexistent/never-created" },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  assert.equal(result.status, 78);
+  assert.equal(result.stderr.trim(), 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "not-a-port")');
+});

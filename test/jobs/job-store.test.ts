@@ -1,0 +1,79 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createJobStore, type JobStore } from "../../src/jobs/job-store.js";
+import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
+import { createLogger } from "../../src/log.js";
+import { freshDataDir, freshPostgresDatabase, services } from "../support/services.js";
+
+const log = createLogger("silent");
+
+/**
+ * The job round trip on every job store: a job scheduled 1 s ahead runs once, when due, and its
+ * state is kept in the store (a new process reading the store sees it finished).
+ */
+async function roundTrip(open: () => JobStore): Promise<void> {
+  const name = `roundtrip-${randomBytes(4).toString("hex")}`;
+  const store = open();
+  const runs: { at: number; data: unknown }[] = [];
+  store.agenda.define(name, async (job) => {
+    runs.push({ at: Date.now(), data: job.attrs.data });
+  });
+  await store.agenda.ready;
+  await store.agenda.start();
+  try {
+    const due = Date.now() + 1000;
+    await store.agenda.schedule(new Date(due), name, { hire: "anna" });
+    await once(store.agenda, `complete:${name}`);
+    await sleep(2500); // two more polling rounds: a second run would happen here
+    assert.equal(runs.length, 1, "the job runs exactly once");
+    assert.ok(runs[0]!.at >= due, "not before it is due");
+    assert.deepEqual(runs[0]!.data, { hire: "anna" });
+  } finally {
+    await store.agenda.stop();
+    await store.close();
+  }
+
+  const reader = open(); // another process's view of the same store
+  await reader.agenda.ready;
+  try {
+    const { jobs } = await reader.agenda.queryJobs({ name });
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.state, "completed");
+    assert.ok(jobs[0]!.lastFinishedAt, "finish time is kept");
+  } finally {
+    await reader.close();
+  }
+}
+
+describe("Agenda job round trip", () => {
+  test("on PostgreSQL", async () => {
+    const db = await freshPostgresDatabase();
+    try {
+      await roundTrip(() => createJobStore(db.url, false, { name: "test", log }));
+    } finally {
+      await db.drop();
+    }
+  });
+
+  test("on Redis", async () => {
+    await roundTrip(() => createJobStore(services.redis, false, { name: "test", log }));
+  });
+
+  test("on the embedded job store", async () => {
+    const data = await freshDataDir();
+    const embedded = await EmbeddedPostgres.start(data.dir, log);
+    try {
+      await roundTrip(() => createJobStore(embedded.url, true, { name: "test", log }));
+    } finally {
+      await embedded.stop();
+      await data.remove();
+    }
+  });
+
+  test("on MongoDB", { skip: services.mongodb ? false : "SKIPPED: MongoDB is not installed here; set MONGODB_URL to run it" }, async () => {
+    await roundTrip(() => createJobStore(services.mongodb!, false, { name: "test", log }));
+  });
+});

@@ -1,0 +1,49 @@
+import { App } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import type { Clock } from "../../src/services/clock.js";
+
+export interface TestApp {
+  app: App;
+  url: string;
+  operatorKey: string;
+  /** POSTs a GraphQL request to the real HTTP endpoint, as a client would. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+/**
+ * Starts the whole service in this process on a free port, configured through the same environment
+ * variables as production (`env`), and answers through HTTP.
+ */
+export async function startTestApp(env: Record<string, string>, options: { clock?: Clock; beforeStart?: (app: App) => void } = {}): Promise<TestApp> {
+  const config = loadConfig({ PORT: "0", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
+  const app = await App.create(config, createLogger(config.logLevel), { clock: options.clock });
+  options.beforeStart?.(app);
+  await app.start();
+  return {
+    app,
+    url: app.url,
+    operatorKey: app.operatorKey.key,
+    gql: (query, variables, key) => postGraphQL(app.url, query, variables, key),
+    stop: () => app.stop(2000),
+  };
+}
+
+export async function postGraphQL<T>(baseUrl: string, query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+/** The contract's error code of the first error, for assertions. */
+export const errorCode = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code;
