@@ -12,7 +12,9 @@ import { EmbeddedPostgres } from "./db/embedded-postgres.js";
 import { migrate } from "./db/migrate.js";
 import { createApollo } from "./http/graphql.js";
 import { createHttpApp } from "./http/server.js";
+import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
 import { createJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
+import { createMailer, type Mailer } from "./mail/mailer.js";
 import type { Logger } from "./log.js";
 import { buildAppSchema } from "./schema/build-schema.js";
 import { Clock } from "./services/clock.js";
@@ -20,6 +22,9 @@ import { createServices, type Services } from "./services/index.js";
 
 export interface AppOptions {
   clock?: Clock;
+  jobTuning?: Partial<JobTuning>;
+  /** How long a worker holds an invitation while sending it (default 2 minutes). */
+  sendLeaseMs?: number;
 }
 
 /**
@@ -38,6 +43,8 @@ export class App {
     readonly jobs: JobStore,
     readonly services: Services,
     readonly operatorKey: { key: string; generated: boolean },
+    private readonly mailer: Mailer,
+    private readonly jobTuning: JobTuning,
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
   ) {}
@@ -65,8 +72,20 @@ export class App {
       jobs = createJobStore(config.jobsUrl ?? embedded!.url, !config.jobsUrl, { name: `${hostname()}:${process.pid}`, log });
       await jobs.agenda.ready;
       const operatorKey = await resolveOperatorKey(config.operatorApiKey, config.dataDir);
-      const services = createServices(dataSource, options.clock ?? new Clock(), operatorKey.key);
-      return new App(config, log, dataSource, jobs, services, operatorKey, createServer(), embedded);
+      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
+      const clock = options.clock ?? new Clock();
+      const services = createServices({
+        dataSource,
+        clock,
+        operatorApiKey: operatorKey.key,
+        mailer,
+        jobs: new AgendaInvitationJobs(jobs.agenda, clock),
+        invitationSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? 2 * 60_000 },
+        log,
+      });
+      const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
+      defineInvitationJobs(jobs.agenda, services, jobTuning);
+      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
       if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -94,6 +113,7 @@ export class App {
     this.url = `http://localhost:${port}`;
     if (this.runsWorker) {
       await this.jobs.agenda.start();
+      await scheduleSweep(this.jobs.agenda, this.jobTuning);
       this.workerStarted = true;
     }
     this.log.info({ url: this.url, role: this.config.role, jobStore: this.jobs.kind }, "started");
@@ -111,6 +131,7 @@ export class App {
       if (result.timedOut) this.log.warn({ running: result.running }, "jobs still running at shutdown; their locks will expire");
     }
     await this.jobs.close();
+    this.mailer.close();
     await this.dataSource.destroy();
     await this.embedded?.stop();
     this.log.info("stopped");

@@ -12,6 +12,8 @@ export type Dialect = "mysql" | "postgres";
 // server's own time zone must never shift them, on the way in or out.
 pg.defaults.parseInputDatesAsUTC = true;
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => new Date(`${value.replace(" ", "T")}Z`));
+// A calendar date (a start date) is a date, not an instant: keep "YYYY-MM-DD" as it is.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function dialectOf(url: string): Dialect {
   const scheme = new URL(url).protocol.replace(/:$/, "");
@@ -40,6 +42,7 @@ export async function createDataSource(url: string, options: { poolSize?: number
           type: (await isMariaDb(url)) ? "mariadb" : "mysql",
           url: url.replace(/^mariadb:/, "mysql:"),
           timezone: "Z",
+          dateStrings: ["DATE"],
           charset: "utf8mb4_unicode_ci",
           poolSize: options.poolSize ?? 10,
           migrations: mysqlMigrations,

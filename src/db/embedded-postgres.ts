@@ -1,8 +1,12 @@
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { createServer, type Server } from "node:net";
+import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
 import type { Logger } from "../log.js";
+import { SessionQueue } from "./pglite-session-queue.js";
+
+const MAX_CONNECTIONS = 64;
 
 /**
  * The embedded database: PostgreSQL compiled to WebAssembly (PGlite), kept in DATA_DIR and served on a
@@ -13,7 +17,8 @@ import type { Logger } from "../log.js";
 export class EmbeddedPostgres {
   private constructor(
     private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly server: Server,
+    private readonly handlers: Set<PGLiteSocketHandler>,
     private readonly lockFile: string,
     readonly url: string,
   ) {}
@@ -24,11 +29,9 @@ export class EmbeddedPostgres {
     await acquireLock(lockFile);
     try {
       const db = await PGlite.create(path.join(dataDir, "pgdata"));
-      const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 64 });
-      await server.start();
-      const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+      const { server, handlers, port } = await serve(db);
       logger.info({ dataDir }, "embedded database started");
-      return new EmbeddedPostgres(db, server, lockFile, url);
+      return new EmbeddedPostgres(db, server, handlers, lockFile, `postgres://postgres@127.0.0.1:${port}/postgres`);
     } catch (error) {
       await rm(lockFile, { force: true });
       openHere.delete(lockFile);
@@ -37,7 +40,8 @@ export class EmbeddedPostgres {
   }
 
   async stop(): Promise<void> {
-    await this.server.stop();
+    for (const handler of this.handlers) await handler.detach(true);
+    await new Promise((resolve) => this.server.close(resolve));
     await this.db.close();
     await rm(this.lockFile, { force: true });
     openHere.delete(this.lockFile);
@@ -46,6 +50,33 @@ export class EmbeddedPostgres {
 
 /** Data folders this process has open; a lock file naming this process but not listed here is stale. */
 const openHere = new Set<string>();
+
+/** pglite-socket's connection handler, fed through our SessionQueue, on a loopback port. */
+async function serve(db: PGlite): Promise<{ server: Server; handlers: Set<PGLiteSocketHandler>; port: number }> {
+  const queue = new SessionQueue(db);
+  const handlers = new Set<PGLiteSocketHandler>();
+  const server = createServer((socket) => {
+    if (handlers.size >= MAX_CONNECTIONS) {
+      socket.end();
+      return;
+    }
+    const handler = new PGLiteSocketHandler({ queryQueue: queue as never, closeOnDetach: true });
+    handlers.add(handler);
+    const forget = () => handlers.delete(handler);
+    handler.addEventListener("close", forget);
+    handler.addEventListener("error", forget);
+    void handler.attach(socket).catch(() => {
+      forget();
+      socket.destroy();
+    });
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  return { server, handlers, port: (server.address() as { port: number }).port };
+}
 
 async function acquireLock(lockFile: string): Promise<void> {
   if (openHere.has(lockFile)) throw new Error(`The embedded database in ${path.dirname(lockFile)} is already open in this process`);

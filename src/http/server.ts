@@ -5,6 +5,7 @@ import type { RequestContext } from "../auth/context.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
+import { verifyRoutes } from "./verify-routes.js";
 
 export interface Probes {
   /** Each throws when its dependency is not reachable. */
@@ -36,6 +37,8 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
     const ready = checks.every(([, state]) => state === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", ...Object.fromEntries(checks) });
   });
+
+  if (apollo) app.use(verifyRoutes(services, log));
 
   if (apollo) app.use(
     "/graphql",

@@ -1,21 +1,20 @@
-import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
-import { AppError } from "../errors.js";
+import type { Tenant } from "../entities/tenant.js";
 import { TenantType } from "./types/tenant.type.js";
 
-// `domain` is a scalar argument, which class-validator never sees: check it here (max 253 chars)
-// when the service arrives.
 @Resolver()
 export class VerifiedDomainResolver {
   @Authorized<Role>("HR_ADMIN")
-  @Mutation(() => TenantType)
-  async addVerifiedDomain(@Arg("domain", () => String) _domain: string): Promise<TenantType> {
-    throw new AppError("NOT_IMPLEMENTED", "addVerifiedDomain is not available on this server yet");
+  @Mutation(() => TenantType, { description: "Addresses in a verified domain are connected at once, without an e-mail (R7)." })
+  addVerifiedDomain(@Arg("domain", () => String) domain: string, @Ctx() ctx: RequestContext): Promise<Tenant> {
+    return ctx.services.catalog.addVerifiedDomain(ctx.tenant(), domain);
   }
 
   @Authorized<Role>("HR_ADMIN")
   @Mutation(() => TenantType)
-  async removeVerifiedDomain(@Arg("domain", () => String) _domain: string): Promise<TenantType> {
-    throw new AppError("NOT_IMPLEMENTED", "removeVerifiedDomain is not available on this server yet");
+  removeVerifiedDomain(@Arg("domain", () => String) domain: string, @Ctx() ctx: RequestContext): Promise<Tenant> {
+    return ctx.services.catalog.removeVerifiedDomain(ctx.tenant(), domain);
   }
 }

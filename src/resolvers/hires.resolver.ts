@@ -1,7 +1,10 @@
-import { Arg, Authorized, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
-import { AppError } from "../errors.js";
+import type { Employee, Employment } from "../entities/index.js";
+import { AppError, notFound } from "../errors.js";
 import { EmailAddressScalar, LocalDateScalar } from "../schema/scalars.js";
+import type { Hire } from "../services/hire.service.js";
 import { AccountStatusType } from "./types/account.type.js";
 import { EmployeeType } from "./types/employee.type.js";
 import { EmploymentType } from "./types/employment.type.js";
@@ -12,59 +15,70 @@ import { ImportHiresPayloadType } from "./types/import.type.js";
 export class HireResolver {
   @Authorized()
   @Query(() => EmployeeType, { nullable: true })
-  async employee(@Arg("id", () => ID) _id: string): Promise<EmployeeType | null> {
-    throw new AppError("NOT_IMPLEMENTED", "employee is not available on this server yet");
+  employee(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Employee | null> {
+    return ctx.services.queries.employee(ctx.tenant(), id);
   }
 
   @Authorized()
   @Query(() => EmploymentType, { nullable: true })
-  async employment(@Arg("id", () => ID) _id: string): Promise<EmploymentType | null> {
-    throw new AppError("NOT_IMPLEMENTED", "employment is not available on this server yet");
+  employment(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Employment | null> {
+    return ctx.services.queries.employment(ctx.tenant(), id);
   }
 
   @Authorized()
-  @Query(() => AccountStatusType)
-  async accountStatus(@Arg("employeeId", () => ID) _employeeId: string): Promise<AccountStatusType> {
-    throw new AppError("NOT_IMPLEMENTED", "accountStatus is not available on this server yet");
+  @Query(() => AccountStatusType, { description: "Where this employee's account stands" })
+  async accountStatus(@Arg("employeeId", () => ID) employeeId: string, @Ctx() ctx: RequestContext): Promise<AccountStatusType> {
+    const scope = ctx.tenant();
+    const queries = ctx.services.queries;
+    const employee = await queries.employee(scope, employeeId);
+    if (!employee) throw notFound("Employee");
+    const employment = await queries.decisiveEmployment(scope, employee.id);
+    const user = await queries.userOf(scope, employee.id);
+    const [connectStatus, invitation, connectAccount] = await Promise.all([
+      queries.connectStatus(scope, employment),
+      queries.currentInvitation(scope, employment),
+      user ? queries.connectAccountOf(scope, user.id) : null,
+    ]);
+    return { employeeId: employee.id, connectStatus, email: employee.email, invitation, connectAccount } as AccountStatusType;
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
-  @Mutation(() => RegisterHirePayloadType)
-  async registerHire(@Arg("input", () => RegisterHireInput) _input: RegisterHireInput): Promise<RegisterHirePayloadType> {
-    throw new AppError("NOT_IMPLEMENTED", "registerHire is not available on this server yet");
+  @Mutation(() => RegisterHirePayloadType, { description: "Registers a hire; the same externalId again returns the first hire and sends nothing" })
+  registerHire(@Arg("input", () => RegisterHireInput) input: RegisterHireInput, @Ctx() ctx: RequestContext): Promise<Hire> {
+    return ctx.services.hires.register(ctx.tenant(), input);
   }
 
   // validate: false — a bad row must be reported in `errors` and skipped, not fail the whole
   // import; the rows are validated one by one (class-validator's validate(row)) instead.
   @Authorized<Role>("HR_ADMIN", "PARTNER")
   @Mutation(() => ImportHiresPayloadType)
-  async importHires(
-    @Arg("rows", () => [RegisterHireInput], { validate: false }) _rows: RegisterHireInput[],
-  ): Promise<ImportHiresPayloadType> {
+  async importHires(@Arg("rows", () => [RegisterHireInput], { validate: false }) _rows: RegisterHireInput[]): Promise<ImportHiresPayloadType> {
     throw new AppError("NOT_IMPLEMENTED", "importHires is not available on this server yet");
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
-  @Mutation(() => EmploymentType)
-  async changeStartDate(
-    @Arg("employmentId", () => ID) _employmentId: string,
-    @Arg("startDate", () => LocalDateScalar) _startDate: string,
-  ): Promise<EmploymentType> {
-    throw new AppError("NOT_IMPLEMENTED", "changeStartDate is not available on this server yet");
+  @Mutation(() => EmploymentType, { description: "Before the invitation is sent it is re-planned from now; a sent link stands" })
+  changeStartDate(
+    @Arg("employmentId", () => ID) employmentId: string,
+    @Arg("startDate", () => LocalDateScalar) startDate: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Employment> {
+    return ctx.services.hires.changeStartDate(ctx.tenant(), employmentId, startDate);
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
-  @Mutation(() => EmployeeType)
-  async changeEmail(
-    @Arg("employeeId", () => ID) _employeeId: string,
-    @Arg("email", () => EmailAddressScalar) _email: string,
-  ): Promise<EmployeeType> {
-    throw new AppError("NOT_IMPLEMENTED", "changeEmail is not available on this server yet");
+  @Mutation(() => EmployeeType, { description: "Also adds a first address; after sending, the old link stops working and the new address gets one at once" })
+  changeEmail(
+    @Arg("employeeId", () => ID) employeeId: string,
+    @Arg("email", () => EmailAddressScalar) email: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Employee> {
+    return ctx.services.hires.changeEmail(ctx.tenant(), employeeId, email);
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
-  @Mutation(() => EmploymentType)
-  async cancelEmployment(@Arg("employmentId", () => ID) _employmentId: string): Promise<EmploymentType> {
-    throw new AppError("NOT_IMPLEMENTED", "cancelEmployment is not available on this server yet");
+  @Mutation(() => EmploymentType, { description: "Cancels the pending invitation or the sent link; repeating it changes nothing" })
+  cancelEmployment(@Arg("employmentId", () => ID) employmentId: string, @Ctx() ctx: RequestContext): Promise<Employment> {
+    return ctx.services.hires.cancel(ctx.tenant(), employmentId);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiKeyResolver } from "./api-key.resolver.js";
 import { VerifiedDomainResolver } from "./domains.resolver.js";
+import { EmployeeFieldsResolver, EmploymentFieldsResolver, UserFieldsResolver } from "./hire-fields.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
@@ -16,6 +17,9 @@ export const resolvers = [
   VerifiedDomainResolver,
   ReviewResolver,
   HireResolver,
+  EmployeeFieldsResolver,
+  EmploymentFieldsResolver,
+  UserFieldsResolver,
   InvitationResolver,
   VerificationResolver,
   TestClockResolver,

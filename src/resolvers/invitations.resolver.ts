@@ -1,34 +1,59 @@
-import { Arg, Authorized, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
-import { AppError } from "../errors.js";
+import { planInvitation, type InvitationPlan } from "../domain/invitation-policy.js";
+import { visibleInvitationStatus } from "../domain/hire-status.js";
+import type { Invitation } from "../entities/index.js";
 import { EmailAddressScalar, LocalDateScalar } from "../schema/scalars.js";
 import { InvitationStatus } from "./types/enums.js";
 import { InvitationConnectionType, InvitationPlanType, InvitationType } from "./types/invitation.type.js";
 
-@Resolver()
+@Resolver(() => InvitationType)
 export class InvitationResolver {
   @Authorized()
-  @Query(() => InvitationConnectionType)
+  @Query(() => InvitationConnectionType, { description: "The tenant's invitations, newest first" })
   async invitations(
-    @Arg("status", () => InvitationStatus, { nullable: true }) _status?: InvitationStatus | null,
-    @Arg("first", () => Int, { nullable: true }) _first?: number | null,
-    @Arg("after", () => String, { nullable: true }) _after?: string | null,
+    @Ctx() ctx: RequestContext,
+    @Arg("status", () => InvitationStatus, { nullable: true }) status?: InvitationStatus | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<InvitationConnectionType> {
-    throw new AppError("NOT_IMPLEMENTED", "invitations is not available on this server yet");
+    const page = await ctx.services.queries.invitations(ctx.tenant(), status ?? null, first ?? 50, after ?? null);
+    return {
+      edges: page.items.map(({ cursor, invitation }) => ({ cursor, node: invitation as unknown as InvitationType })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.cursor ?? null },
+      totalCount: page.totalCount,
+    };
   }
 
   @Authorized()
-  @Query(() => InvitationPlanType, { description: "What registering a hire now would do." })
+  @Query(() => InvitationPlanType, { description: "What registering a hire with this start date and address now would do" })
   async invitationPlan(
-    @Arg("startDate", () => LocalDateScalar) _startDate: string,
-    @Arg("email", () => EmailAddressScalar, { nullable: true }) _email?: string | null,
-  ): Promise<InvitationPlanType> {
-    throw new AppError("NOT_IMPLEMENTED", "invitationPlan is not available on this server yet");
+    @Ctx() ctx: RequestContext,
+    @Arg("startDate", () => LocalDateScalar) startDate: string,
+    @Arg("email", () => EmailAddressScalar, { nullable: true }) email?: string | null,
+  ): Promise<InvitationPlan> {
+    const scope = ctx.tenant();
+    const tenant = await scope.tenant();
+    return planInvitation({
+      startDate,
+      email: email ?? null,
+      hasUser: true,
+      timeZone: tenant.timeZone,
+      verifiedDomains: await ctx.services.catalog.verifiedDomains(scope),
+      reviewPending: false,
+      now: ctx.services.clock.nowFor(tenant),
+    });
   }
 
   @Authorized<Role>("HR_ADMIN")
-  @Mutation(() => InvitationType)
-  async resendInvitation(@Arg("employmentId", () => ID) _employmentId: string): Promise<InvitationType> {
-    throw new AppError("NOT_IMPLEMENTED", "resendInvitation is not available on this server yet");
+  @Mutation(() => InvitationType, { description: "Sends a new link now; every earlier link of the employment stops working" })
+  resendInvitation(@Arg("employmentId", () => ID) employmentId: string, @Ctx() ctx: RequestContext): Promise<Invitation> {
+    return ctx.services.hires.resend(ctx.tenant(), employmentId);
+  }
+
+  @FieldResolver(() => InvitationStatus)
+  async status(@Root() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<string> {
+    return visibleInvitationStatus(invitation, await ctx.services.queries.now(ctx.tenant()));
   }
 }

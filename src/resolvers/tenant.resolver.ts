@@ -34,8 +34,8 @@ export class TenantResolver {
   }
 
   @FieldResolver(() => [String])
-  verifiedDomains(): string[] {
-    return []; // verified domains arrive with the hire flow
+  verifiedDomains(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return ctx.services.catalog.verifiedDomains(ctx.services.scope(tenant.id));
   }
 
   @FieldResolver(() => ReviewFlowType, { nullable: true })

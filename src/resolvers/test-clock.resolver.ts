@@ -1,16 +1,15 @@
-import { Arg, Authorized, Mutation, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
-import { AppError } from "../errors.js";
+import type { Tenant } from "../entities/tenant.js";
 import { DateTimeScalar } from "../schema/scalars.js";
 import { TenantType } from "./types/tenant.type.js";
 
 @Resolver()
 export class TestClockResolver {
   @Authorized<Role>("HR_ADMIN")
-  @Mutation(() => TenantType, {
-    description: "Sandbox tenants only: moves the test clock forward and runs everything due up to `to`.",
-  })
-  async advanceTestClock(@Arg("to", () => DateTimeScalar) _to: Date): Promise<TenantType> {
-    throw new AppError("NOT_IMPLEMENTED", "advanceTestClock is not available on this server yet");
+  @Mutation(() => TenantType, { description: "Sandbox tenants only: moves the test clock forward and runs everything due up to `to` first" })
+  advanceTestClock(@Arg("to", () => DateTimeScalar) to: Date, @Ctx() ctx: RequestContext): Promise<Tenant> {
+    return ctx.services.testClocks.advance(ctx.tenant(), to);
   }
 }

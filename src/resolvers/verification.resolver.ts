@@ -1,18 +1,19 @@
-import { Arg, Mutation, Query, Resolver } from "type-graphql";
-import { AppError } from "../errors.js";
+import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../auth/context.js";
 import { VerifyInvitationPayloadType } from "./types/account.type.js";
 import { LinkInfoType } from "./types/link.type.js";
 
 // Public: the hire opening the invitation link has no API key, so no @Authorized here.
 @Resolver()
 export class VerificationResolver {
-  @Query(() => LinkInfoType, { description: "(public) What the verification page shows for a link." })
-  async linkInfo(@Arg("token", () => String) _token: string): Promise<LinkInfoType> {
-    throw new AppError("NOT_IMPLEMENTED", "linkInfo is not available on this server yet");
+  @Query(() => LinkInfoType, { description: "(public) What the verification page shows for a link; never uses it." })
+  async linkInfo(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<LinkInfoType> {
+    const { state, maskedEmail, expiresAt } = await ctx.services.verification.linkInfo(token);
+    return { state, maskedEmail, expiresAt } as LinkInfoType;
   }
 
-  @Mutation(() => VerifyInvitationPayloadType, { description: "(public) Creates the Connect account of a link." })
-  async verifyInvitation(@Arg("token", () => String) _token: string): Promise<VerifyInvitationPayloadType> {
-    throw new AppError("NOT_IMPLEMENTED", "verifyInvitation is not available on this server yet");
+  @Mutation(() => VerifyInvitationPayloadType, { description: "(public) Uses the link: creates the Connect account and connects the user." })
+  async verifyInvitation(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<VerifyInvitationPayloadType> {
+    return { connectAccount: await ctx.services.verification.verify(token) } as VerifyInvitationPayloadType;
   }
 }

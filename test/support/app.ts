@@ -1,7 +1,6 @@
-import { App } from "../../src/app.js";
+import { App, type AppOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
-import type { Clock } from "../../src/services/clock.js";
 
 export interface TestApp {
   app: App;
@@ -22,9 +21,10 @@ export interface GraphQLResponse<T> {
  * Starts the whole service in this process on a free port, configured through the same environment
  * variables as production (`env`), and answers through HTTP.
  */
-export async function startTestApp(env: Record<string, string>, options: { clock?: Clock; beforeStart?: (app: App) => void } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string>, options: AppOptions & { beforeStart?: (app: App) => void } = {}): Promise<TestApp> {
   const config = loadConfig({ PORT: "0", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
-  const app = await App.create(config, createLogger(config.logLevel), { clock: options.clock });
+  // a short job lock: Agenda's liveness check of a finished job otherwise holds the test process for a minute
+  const app = await App.create(config, createLogger(config.logLevel), { ...options, jobTuning: { lockLifetimeMs: 4000, ...options.jobTuning } });
   options.beforeStart?.(app);
   await app.start();
   return {

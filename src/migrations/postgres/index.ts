@@ -1,4 +1,5 @@
 import { Foundation1795566686323 } from "./1795566686323-Foundation.js";
+import { Hires1795567103951 } from "./1795567103951-Hires.js";
 
 /** PostgreSQL migrations (also the embedded database), oldest first. */
-export const postgresMigrations = [Foundation1795566686323];
+export const postgresMigrations = [Foundation1795566686323, Hires1795567103951];

@@ -24,6 +24,12 @@ export class InvitationType {
 
   @Field(() => DateTimeScalar, { nullable: true })
   verifiedAt?: Date | null;
+
+  @Field(() => Int, { description: "Delivery attempts so far (a failed one is retried with back-off)." })
+  attempts!: number;
+
+  @Field(() => String, { nullable: true, description: "Why the last delivery attempt failed; null once delivered." })
+  lastError?: string | null;
 }
 
 @ObjectType("InvitationPlan", { description: "What registering a hire now would do." })

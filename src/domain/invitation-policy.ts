@@ -1,0 +1,114 @@
+import { DateTime, IANAZone } from "luxon";
+
+// When the verification e-mail goes out and when its link expires (SPEC R1–R5, R7, R8).
+// Pure: the moment of the decision always comes in as `now`; no clock is read here.
+
+export type PlannedAction = "NONE" | "SEND_NOW" | "SEND_LATER" | "CONNECT_NOW" | "AFTER_REVIEW";
+
+export interface PlanInput {
+  startDate: string; // calendar date "YYYY-MM-DD"
+  email: string | null; // the hire's address, if any
+  hasUser: boolean; // R1: false when the employment template links no user template
+  timeZone: string; // the tenant's IANA zone
+  verifiedDomains: readonly string[]; // lower-case domains
+  reviewPending: boolean; // R4: a review flow applies and the final approval has not happened
+  now: Date; // the moment of saving / of the change / of the final approval
+}
+
+export interface InvitationPlan {
+  action: PlannedAction;
+  sendAt: Date | null;
+  expiresAt: Date | null;
+}
+
+const SEND_HOUR = 9; // R3: "klockan 09:00 dagen före"
+const LINK_VALID_DAYS = 5; // R5: five days counted from and including the send date
+
+/** A calendar date without a time or zone, carried as a UTC midnight so adding days is pure calendar math. */
+type CalendarDate = DateTime;
+
+export function planInvitation(input: PlanInput): InvitationPlan {
+  const zone = requireZone(input.timeZone);
+  const start = parseCalendarDate(input.startDate);
+  const now = requireInstant(input.now, "now");
+
+  if (!input.hasUser || input.email === null || input.email.trim() === "") {
+    return nothingScheduled("NONE");
+  }
+  if (input.reviewPending) return nothingScheduled("AFTER_REVIEW");
+  if (isInVerifiedDomain(input.email, input.verifiedDomains)) return nothingScheduled("CONNECT_NOW");
+
+  const today = localDateOf(now, zone);
+  if (start.toMillis() <= today.plus({ days: 1 }).toMillis()) {
+    return { action: "SEND_NOW", sendAt: now, expiresAt: linkExpiresAt(now, zone) };
+  }
+  const sendAt = atLocalTime(start.minus({ days: 1 }), SEND_HOUR, zone);
+  return { action: "SEND_LATER", sendAt, expiresAt: linkExpiresAt(sendAt, zone) };
+}
+
+/** R5: 00:00 tenant-local on (the local send date + 5 days). */
+export function linkExpiresAt(sentAt: Date, timeZone: string): Date {
+  const zone = requireZone(timeZone);
+  const sendDate = localDateOf(requireInstant(sentAt, "sentAt"), zone);
+  return atLocalTime(sendDate.plus({ days: LINK_VALID_DAYS }), 0, zone);
+}
+
+/** R7: the address's domain is exactly one of the verified domains, ignoring case (a subdomain is not). */
+export function isInVerifiedDomain(email: string, verifiedDomains: readonly string[]): boolean {
+  const at = email.lastIndexOf("@");
+  if (at <= 0) return false;
+  const domain = normalizeDomain(email.slice(at + 1));
+  if (domain === null) return false;
+  return verifiedDomains.some((verified) => normalizeDomain(verified) === domain);
+}
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ALL_DIGITS = /^[0-9]+$/;
+
+/**
+ * A domain as the tenant's verified-domain list stores it: trimmed, lower-case, without a trailing dot.
+ * Null unless it is a DNS name of at least two labels; IDNs only in punycode (xn--) form.
+ */
+export function normalizeDomain(input: string): string | null {
+  let domain = input.trim().toLowerCase();
+  if (domain.endsWith(".")) domain = domain.slice(0, -1);
+  if (domain.length === 0 || domain.length > 253) return null;
+  const labels = domain.split(".");
+  if (labels.length < 2) return null;
+  if (!labels.every((label) => LABEL.test(label))) return null;
+  if (ALL_DIGITS.test(labels[labels.length - 1]!)) return null;
+  return domain;
+}
+
+function nothingScheduled(action: "NONE" | "AFTER_REVIEW" | "CONNECT_NOW"): InvitationPlan {
+  return { action, sendAt: null, expiresAt: null };
+}
+
+function requireZone(timeZone: string): string {
+  if (!IANAZone.isValidZone(timeZone)) throw new Error(`Unknown time zone "${timeZone}"`);
+  return timeZone;
+}
+
+function requireInstant(instant: Date, name: string): Date {
+  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
+    throw new Error(`${name} is not a valid instant`);
+  }
+  return instant;
+}
+
+function parseCalendarDate(text: string): CalendarDate {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone: "utc" }) : null;
+  if (date === null || !date.isValid) throw new Error(`Start date "${text}" is not a calendar date YYYY-MM-DD`);
+  return date;
+}
+
+/** The tenant-local calendar date on which `instant` falls. */
+function localDateOf(instant: Date, zone: string): CalendarDate {
+  const local = DateTime.fromJSDate(instant, { zone });
+  return DateTime.utc(local.year, local.month, local.day);
+}
+
+/** `hour`:00 tenant-local on `date`; a wall time skipped by a DST jump moves forward, as luxon does. */
+function atLocalTime(date: CalendarDate, hour: number, zone: string): Date {
+  return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour }, { zone }).toJSDate();
+}

@@ -1,0 +1,121 @@
+import { Column, Entity, Index } from "typeorm";
+import type { ReviewStatus } from "../domain/hire-status.js";
+import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
+
+/** The person. `externalId` is the caller's own id: unique per tenant, so a retried registration finds the first. */
+@Entity({ name: "employee" })
+@Index(["tenantId", "externalId"], { unique: true })
+export class Employee {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @Column({ type: "varchar", length: 100 })
+  firstName!: string;
+
+  @Column({ type: "varchar", length: 100 })
+  lastName!: string;
+
+  @Column({ type: "varchar", length: 254, nullable: true })
+  email!: string | null;
+
+  @Column({ type: "varchar", length: 100, nullable: true })
+  externalId!: string | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+}
+
+export type EmploymentStatus = "ACTIVE" | "CANCELLED";
+
+/** One employment of an employee, with its start date (a calendar date) and its current invitation. */
+@Entity({ name: "employment" })
+@Index(["tenantId", "createdAt"])
+export class Employment {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @RefColumn()
+  @Index()
+  employeeId!: string;
+
+  @RefColumn()
+  templateId!: string;
+
+  /** "YYYY-MM-DD" */
+  @Column({ type: "date" })
+  startDate!: string;
+
+  @Column({ type: "varchar", length: 16 })
+  status!: EmploymentStatus;
+
+  @Column({ type: "varchar", length: 16 })
+  reviewStatus!: ReviewStatus;
+
+  @Column({ type: "int", default: 0 })
+  approvedSteps!: number;
+
+  /** The one current invitation; earlier ones are CANCELLED (superseded). */
+  @RefColumn({ nullable: true })
+  @Index({ unique: true })
+  currentInvitationId!: string | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+
+  @InstantColumn({ nullable: true })
+  cancelledAt!: Date | null;
+}
+
+/** The login identity inside the HR system, created from the user template (R1). One per employee. */
+@Entity({ name: "hr_user" })
+export class User {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @RefColumn()
+  @Index({ unique: true })
+  employeeId!: string;
+
+  @RefColumn()
+  userTemplateId!: string;
+
+  @Column({ type: "varchar", length: 254, nullable: true })
+  email!: string | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+}
+
+export type ConnectMethod = "EMAIL_VERIFICATION" | "VERIFIED_DOMAIN";
+
+/** The identity account the user logs in with. Its existence is what "connected" means. */
+@Entity({ name: "connect_account" })
+export class ConnectAccount {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @RefColumn()
+  @Index({ unique: true })
+  userId!: string;
+
+  @Column({ type: "varchar", length: 254 })
+  email!: string;
+
+  @Column({ type: "varchar", length: 32 })
+  method!: ConnectMethod;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

@@ -1,0 +1,72 @@
+import { Column, Entity, Index } from "typeorm";
+import type { StoredInvitationStatus } from "../domain/hire-status.js";
+import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
+
+/**
+ * The verification e-mail and its one-time link. Every state change is a conditional UPDATE on
+ * `status`, so a job that runs twice, or two workers, change it once.
+ * SCHEDULED → SENDING (a worker holds it until `leaseUntil`) → SENT → VERIFIED | EXPIRED; any
+ * unfinished one may become CANCELLED (superseded, cancelled, address changed).
+ */
+@Entity({ name: "invitation" })
+@Index(["status", "dueAt"])
+@Index(["status", "expiresAt"])
+@Index(["tenantId", "createdAt", "id"])
+export class Invitation {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @RefColumn()
+  @Index()
+  employmentId!: string;
+
+  @RefColumn()
+  userId!: string;
+
+  @Column({ type: "varchar", length: 254 })
+  email!: string;
+
+  @Column({ type: "varchar", length: 16 })
+  status!: StoredInvitationStatus;
+
+  /** When the plan says it goes out. */
+  @InstantColumn()
+  sendAt!: Date;
+
+  /** When the next delivery attempt is due: sendAt, later after a failed attempt. */
+  @InstantColumn()
+  dueAt!: Date;
+
+  /** While SENDING: the worker's claim runs out then, and the sweep may retry it. */
+  @InstantColumn({ nullable: true })
+  leaseUntil!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  sentAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  expiresAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  verifiedAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  cancelledAt!: Date | null;
+
+  /** SHA-256 of the link's token; the token itself exists only in the e-mail. */
+  @Column({ type: "char", length: 64, nullable: true })
+  @Index({ unique: true })
+  tokenHash!: string | null;
+
+  @Column({ type: "int", default: 0 })
+  attempts!: number;
+
+  @Column({ type: "varchar", length: 500, nullable: true })
+  lastError!: string | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

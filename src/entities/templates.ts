@@ -1,0 +1,56 @@
+import { Column, Entity, Index } from "typeorm";
+import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
+
+/** How a user is created (roles, language); an employment template may link one. */
+@Entity({ name: "user_template" })
+@Index(["tenantId", "name"], { unique: true })
+export class UserTemplate {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @Column({ type: "varchar", length: 100 })
+  name!: string;
+
+  @InstantColumn()
+  createdAt!: Date;
+}
+
+/** A preset for new employments. Only one that links a user template gets its hires a user (R1). */
+@Entity({ name: "employment_template" })
+@Index(["tenantId", "name"], { unique: true })
+export class EmploymentTemplate {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @Column({ type: "varchar", length: 100 })
+  name!: string;
+
+  @RefColumn({ nullable: true })
+  userTemplateId!: string | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+}
+
+/** An e-mail domain the tenant has proven it owns: its addresses are connected without an e-mail (R7). */
+@Entity({ name: "verified_domain" })
+@Index(["tenantId", "domain"], { unique: true })
+export class VerifiedDomain {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn()
+  tenantId!: string;
+
+  @Column({ type: "varchar", length: 253 })
+  domain!: string;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

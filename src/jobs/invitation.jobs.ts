@@ -1,0 +1,50 @@
+import type { Agenda } from "agenda";
+import type { Clock } from "../services/clock.js";
+import type { InvitationJobs } from "../services/invitation-jobs.js";
+import type { Services } from "../services/index.js";
+
+/** Sends one invitation when due. Data: its id; the database says whether anything is left to do. */
+export const SEND_INVITATION = "invitation.send";
+/** Marks one sent link expired at its expiry instant. */
+export const EXPIRE_INVITATION = "invitation.expire";
+/** Every minute: sends, retries and expires whatever no job handled (lost jobs, crashed workers). */
+export const SWEEP_INVITATIONS = "invitations.sweep";
+
+export interface InvitationJobData {
+  invitationId: string;
+}
+
+export interface JobTuning {
+  /** How long a worker holds a running job before another may take it over. */
+  lockLifetimeMs: number;
+  sweepInterval: string;
+}
+
+export const defaultJobTuning: JobTuning = { lockLifetimeMs: 2 * 60_000, sweepInterval: "1 minute" };
+
+export function defineInvitationJobs(agenda: Agenda, services: Services, tuning: JobTuning): void {
+  const options = { lockLifetime: tuning.lockLifetimeMs, concurrency: 20 };
+  agenda.define<InvitationJobData>(SEND_INVITATION, (job) => services.invitations.deliver(job.attrs.data.invitationId), options);
+  agenda.define<InvitationJobData>(EXPIRE_INVITATION, (job) => services.invitations.expire(job.attrs.data.invitationId), options);
+  agenda.define(SWEEP_INVITATIONS, async () => void (await services.invitations.sweep()), { ...options, concurrency: 1 });
+}
+
+export async function scheduleSweep(agenda: Agenda, tuning: JobTuning): Promise<void> {
+  await agenda.every(tuning.sweepInterval, SWEEP_INVITATIONS, undefined, { skipImmediate: false });
+}
+
+/** The job store as the invitation use cases see it. A doubled job is harmless: the handlers are idempotent. */
+export class AgendaInvitationJobs implements InvitationJobs {
+  constructor(
+    private readonly agenda: Agenda,
+    private readonly clock: Clock,
+  ) {}
+
+  async scheduleSend(invitationId: string, at: Date): Promise<void> {
+    await this.agenda.schedule<InvitationJobData>(this.clock.toSystemTime(at), SEND_INVITATION, { invitationId });
+  }
+
+  async scheduleExpiry(invitationId: string, at: Date): Promise<void> {
+    await this.agenda.schedule<InvitationJobData>(this.clock.toSystemTime(at), EXPIRE_INVITATION, { invitationId });
+  }
+}

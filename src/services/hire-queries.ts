@@ -1,0 +1,126 @@
+import { Brackets } from "typeorm";
+import { connectStatusOf, type ConnectStatus, type InvitationStatus } from "../domain/hire-status.js";
+import { ConnectAccount, Employee, Employment, EmploymentTemplate, Invitation, User, UserTemplate } from "../entities/index.js";
+import type { Tenant } from "../entities/tenant.js";
+import { badInput, notFound } from "../errors.js";
+import type { Clock } from "./clock.js";
+import type { TenantScope } from "./tenant-scope.js";
+
+export interface InvitationPage {
+  items: { cursor: string; invitation: Invitation }[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** The read side: where every hire stands, as HR frontends, the mobile app and partners ask it. */
+export class HireQueries {
+  constructor(private readonly clock: Clock) {}
+
+  async now(scope: TenantScope): Promise<Date> {
+    return this.clock.nowFor(await scope.tenant());
+  }
+
+  employee(scope: TenantScope, id: string): Promise<Employee | null> {
+    return scope.findOne(Employee, { id });
+  }
+
+  employment(scope: TenantScope, id: string): Promise<Employment | null> {
+    return scope.findOne(Employment, { id });
+  }
+
+  employmentsOf(scope: TenantScope, employeeId: string): Promise<Employment[]> {
+    return scope.query(Employment, "m").andWhere("m.employeeId = :employeeId", { employeeId }).orderBy("m.createdAt", "ASC").getMany();
+  }
+
+  userOf(scope: TenantScope, employeeId: string): Promise<User | null> {
+    return scope.findOne(User, { employeeId });
+  }
+
+  connectAccountOf(scope: TenantScope, userId: string): Promise<ConnectAccount | null> {
+    return scope.findOne(ConnectAccount, { userId });
+  }
+
+  currentInvitation(scope: TenantScope, employment: Employment): Promise<Invitation | null> {
+    return employment.currentInvitationId ? scope.findOne(Invitation, { id: employment.currentInvitationId }) : Promise.resolve(null);
+  }
+
+  template(scope: TenantScope, id: string): Promise<EmploymentTemplate | null> {
+    return scope.findOne(EmploymentTemplate, { id });
+  }
+
+  userTemplate(scope: TenantScope, id: string): Promise<UserTemplate | null> {
+    return scope.findOne(UserTemplate, { id });
+  }
+
+  /** The contract's ConnectStatus of one employment, at the tenant's now. */
+  async connectStatus(scope: TenantScope, employment: Employment, tenant?: Tenant): Promise<ConnectStatus> {
+    const now = this.clock.nowFor(tenant ?? (await scope.tenant()));
+    const [employee, user, invitation] = await Promise.all([
+      scope.findOne(Employee, { id: employment.employeeId }),
+      this.userOf(scope, employment.employeeId),
+      this.currentInvitation(scope, employment),
+    ]);
+    const account = user ? await this.connectAccountOf(scope, user.id) : null;
+    return connectStatusOf(
+      {
+        employmentStatus: employment.status,
+        reviewStatus: employment.reviewStatus,
+        hasUser: user !== null,
+        email: employee?.email ?? null,
+        connected: account !== null,
+        invitation,
+      },
+      now,
+    );
+  }
+
+  /** The employment that decides an employee's account: the newest active one, else the newest. */
+  async decisiveEmployment(scope: TenantScope, employeeId: string): Promise<Employment> {
+    const employments = await this.employmentsOf(scope, employeeId);
+    const chosen = [...employments].reverse().find((e) => e.status === "ACTIVE") ?? employments.at(-1);
+    if (!chosen) throw notFound("Employee");
+    return chosen;
+  }
+
+  /**
+   * The tenant's invitations, newest first, with keyset pagination. A status filter uses what
+   * clients see: SCHEDULED includes one being sent, EXPIRED includes a sent link past its time.
+   */
+  async invitations(scope: TenantScope, status: InvitationStatus | null, first: number, after: string | null): Promise<InvitationPage> {
+    if (first < 0 || first > 200) throw badInput("first must be between 0 and 200", "first");
+    const now = await this.now(scope);
+    const filtered = () => {
+      const q = scope.query(Invitation, "i");
+      if (status === "SCHEDULED") q.andWhere("i.status IN ('SCHEDULED', 'SENDING')");
+      else if (status === "SENT") q.andWhere("i.status = 'SENT' AND i.expiresAt > :now", { now });
+      else if (status === "EXPIRED") q.andWhere("(i.status = 'EXPIRED' OR (i.status = 'SENT' AND i.expiresAt <= :now))", { now });
+      else if (status) q.andWhere("i.status = :status", { status });
+      return q;
+    };
+    const page = filtered();
+    if (after) {
+      const position = decodeCursor(after);
+      page.andWhere(
+        new Brackets((w) => w.where("i.createdAt < :at", { at: position.at }).orWhere("i.createdAt = :at AND i.id < :id", { at: position.at, id: position.id })),
+      );
+    }
+    const rows = await page.orderBy("i.createdAt", "DESC").addOrderBy("i.id", "DESC").limit(first + 1).getMany();
+    const totalCount = await filtered().getCount();
+    return {
+      items: rows.slice(0, first).map((invitation) => ({ cursor: encodeCursor(invitation), invitation })),
+      hasNextPage: rows.length > first,
+      totalCount,
+    };
+  }
+}
+
+function encodeCursor(invitation: Invitation): string {
+  return Buffer.from(`${invitation.createdAt.toISOString()}|${invitation.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = new Date(at ?? "");
+  if (!id || Number.isNaN(date.getTime())) throw badInput("after is not a cursor from this list", "after");
+  return { at: date, id };
+}

@@ -1,0 +1,11 @@
+/** What the invitation use cases ask of the job store; src/jobs implements it with Agenda. */
+export interface InvitationJobs {
+  scheduleSend(invitationId: string, at: Date): Promise<void>;
+  scheduleExpiry(invitationId: string, at: Date): Promise<void>;
+}
+
+/** What a transaction decided must happen once it has committed (never before: a rollback would lie). */
+export class AfterCommit {
+  readonly sendNow: string[] = [];
+  readonly sendLater: { invitationId: string; at: Date }[] = [];
+}

@@ -1,0 +1,10 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** A link token: 256 random bits. Only its hash is stored; the token itself lives only in the e-mail. */
+export function generateLinkToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function hashLinkToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}

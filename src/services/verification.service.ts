@@ -1,0 +1,73 @@
+import type { DataSource } from "typeorm";
+import { linkState, maskEmail, type LinkState } from "../domain/hire-status.js";
+import { ConnectAccount, Invitation, Tenant, User } from "../entities/index.js";
+import { AppError } from "../errors.js";
+import type { Clock } from "./clock.js";
+import type { InvitationService } from "./invitation.service.js";
+import { hashLinkToken } from "./link-token.js";
+
+export interface LinkInfo {
+  state: LinkState;
+  maskedEmail: string | null;
+  expiresAt: Date | null;
+  timeZone: string | null;
+}
+
+const REFUSALS: Record<Exclude<LinkState, "VALID">, AppError> = {
+  EXPIRED: new AppError("LINK_EXPIRED", "The link has expired; ask HR to send a new one"),
+  USED: new AppError("LINK_USED", "The link has been used already: the account exists, log in instead"),
+  INVALID: new AppError("LINK_INVALID", "The link is not valid; use the newest invitation e-mail or ask HR to send a new one"),
+};
+
+/** The public side of a link (R6): what it is, and confirming it. Opening a link never uses it. */
+export class VerificationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly invitations: InvitationService,
+  ) {}
+
+  async linkInfo(token: string): Promise<LinkInfo> {
+    const found = await this.find(token);
+    if (!found) return { state: "INVALID", maskedEmail: null, expiresAt: null, timeZone: null };
+    const { invitation, tenant } = found;
+    const state = linkState(invitation, this.clock.nowFor(tenant));
+    // only a link that exists says whose it is; an unknown or superseded one reveals nothing
+    return state === "INVALID"
+      ? { state, maskedEmail: null, expiresAt: null, timeZone: null }
+      : { state, maskedEmail: maskEmail(invitation.email), expiresAt: invitation.expiresAt, timeZone: tenant.timeZone };
+  }
+
+  /** Uses the link once: the Connect account is created and the user connected, in one transaction. */
+  async verify(token: string): Promise<ConnectAccount> {
+    const found = await this.find(token);
+    if (!found) throw REFUSALS.INVALID;
+    const { invitation, tenant } = found;
+    const now = this.clock.nowFor(tenant);
+    const state = linkState(invitation, now);
+    if (state !== "VALID") throw REFUSALS[state];
+    const account = await this.dataSource.transaction(async (manager) => {
+      const used = await manager
+        .createQueryBuilder()
+        .update(Invitation)
+        .set({ status: "VERIFIED", verifiedAt: now })
+        .where("id = :id AND status = 'SENT' AND expiresAt > :now", { id: invitation.id, now })
+        .execute();
+      if (used.affected !== 1) return null; // used, expired or superseded a moment ago
+      const user = await manager.findOneByOrFail(User, { id: invitation.userId });
+      return this.invitations.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", now);
+    });
+    if (account) return account;
+    const again = await this.find(token);
+    const after = again ? linkState(again.invitation, now) : "INVALID";
+    throw REFUSALS[after === "VALID" ? "INVALID" : after];
+  }
+
+  private async find(token: string): Promise<{ invitation: Invitation; tenant: Tenant } | null> {
+    if (!token || token.length > 200) return null;
+    const invitation = await this.dataSource.manager.findOneBy(Invitation, { tokenHash: hashLinkToken(token) });
+    if (!invitation) return null;
+    const tenant = await this.dataSource.manager.findOneByOrFail(Tenant, { id: invitation.tenantId });
+    return { invitation, tenant };
+  }
+}

@@ -1,0 +1,418 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Clock } from "../../src/services/clock.js";
+import { SEND_INVITATION } from "../../src/jobs/invitation.jobs.js";
+import { errorCode, startTestApp, type TestApp } from "../support/app.js";
+import { createTenant } from "../support/fixtures.js";
+import {
+  ACCOUNT_STATUS,
+  EMPLOYMENT,
+  address,
+  advance,
+  hrTenant,
+  mailsTo,
+  register,
+  sandboxTenant,
+  tokenMailedTo,
+  type HrTenant,
+} from "../support/hires.js";
+import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
+
+/** Now in the SPEC's worked examples: Wednesday 2026-03-25 14:00 Europe/Stockholm. */
+const T0 = "2026-03-25T13:00:00Z";
+const LINK_INFO = `query($token: String!) { linkInfo(token: $token) { state maskedEmail expiresAt } }`;
+const VERIFY = `mutation($token: String!) { verifyInvitation(token: $token) { connectAccount { id email method createdAt } } }`;
+
+/**
+ * The hire flow (R1–R3, R5–R8) end to end: through the HTTP endpoint, on a real database and job
+ * store, with a real SMTP server receiving the mail. `environment` names the stores.
+ */
+export function hireFlowSuite(label: string, environment: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>): void {
+  describe(`the hire flow on ${label}`, () => {
+    let t: TestApp;
+    let smtp: TestSmtp;
+    let cleanup: () => Promise<void>;
+    const clock = new Clock();
+
+    before(async () => {
+      smtp = await startTestSmtp();
+      const stores = await environment();
+      cleanup = stores.cleanup;
+      t = await startTestApp(
+        { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com", MAIL_FROM: "HR <hr@example.com>" },
+        { clock, jobTuning: { lockLifetimeMs: 4000, sweepInterval: "1 hour" } },
+      );
+    });
+    after(async () => {
+      await t?.stop();
+      await smtp?.close();
+      await cleanup?.();
+    });
+
+    describe("the SPEC's worked examples (sandbox clock at 2026-03-25 14:00 Stockholm)", () => {
+      let tenant: HrTenant;
+      const hires: Record<string, { email: string; employment: any }> = {};
+      before(async () => {
+        tenant = await sandboxTenant(t, T0);
+        for (const [name, startDate] of Object.entries({ past: "2026-03-20", today: "2026-03-25", tomorrow: "2026-03-26", dayAfter: "2026-03-27", acrossDst: "2026-03-30" })) {
+          const email = address(name);
+          hires[name] = { email, employment: (await register(t, tenant, { email, startDate })).employment };
+        }
+      });
+
+      for (const name of ["past", "today", "tomorrow"]) {
+        test(`start ${name === "past" ? "in the past" : name} → sent now, expires 2026-03-30 00:00+02:00`, () => {
+          const { employment, email } = hires[name]!;
+          assert.equal(employment.connectStatus, "INVITATION_SENT");
+          assert.equal(employment.invitation.status, "SENT");
+          assert.equal(employment.invitation.sentAt, "2026-03-25T13:00:00.000Z");
+          assert.equal(employment.invitation.expiresAt, "2026-03-29T22:00:00.000Z");
+          assert.equal(mailsTo(smtp, email).length, 1, "one mail, now");
+        });
+      }
+
+      test("the day after tomorrow → 09:00 local on the day before (08:00Z), nothing sent yet", () => {
+        const { employment, email } = hires.dayAfter!;
+        assert.equal(employment.connectStatus, "INVITATION_SCHEDULED");
+        assert.equal(employment.invitation.status, "SCHEDULED");
+        assert.equal(employment.invitation.sendAt, "2026-03-26T08:00:00.000Z");
+        assert.equal(employment.invitation.sentAt, null);
+        assert.equal(mailsTo(smtp, email).length, 0);
+      });
+
+      test("across the DST change → 2026-03-29 09:00+02:00 (07:00Z)", () => {
+        assert.equal(hires.acrossDst!.employment.invitation.sendAt, "2026-03-29T07:00:00.000Z");
+      });
+
+      test("invitationPlan answers what registering now would do", async () => {
+        const plan = `query($d: LocalDate!, $e: EmailAddress) { invitationPlan(startDate: $d, email: $e) { action sendAt expiresAt } }`;
+        const later = await t.gql(plan, { d: "2026-03-27", e: "x@example.org" }, tenant.key);
+        assert.deepEqual(later.data.invitationPlan, { action: "SEND_LATER", sendAt: "2026-03-26T08:00:00.000Z", expiresAt: "2026-03-30T22:00:00.000Z" });
+        const now = await t.gql(plan, { d: "2026-03-26", e: "x@example.org" }, tenant.key);
+        assert.deepEqual(now.data.invitationPlan, { action: "SEND_NOW", sendAt: "2026-03-25T13:00:00.000Z", expiresAt: "2026-03-29T22:00:00.000Z" });
+        const none = await t.gql(plan, { d: "2026-03-26" }, tenant.key);
+        assert.equal(none.data.invitationPlan.action, "NONE");
+      });
+
+      test("advancing the test clock sends at 09:00 the day before, and expires links at the exact boundary", async () => {
+        await advance(t, tenant, "2026-03-26T07:59:59.999Z");
+        assert.equal(mailsTo(smtp, hires.dayAfter!.email).length, 0, "not a millisecond early");
+        await advance(t, tenant, "2026-03-26T08:00:00Z");
+        assert.equal(mailsTo(smtp, hires.dayAfter!.email).length, 1, "sent at 09:00 local");
+        const sent = await t.gql(EMPLOYMENT, { id: hires.dayAfter!.employment.id }, tenant.key);
+        assert.equal(sent.data.employment.invitation.sentAt, "2026-03-26T08:00:00.000Z");
+        assert.equal(sent.data.employment.invitation.expiresAt, "2026-03-30T22:00:00.000Z");
+
+        const token = tokenMailedTo(smtp, hires.today!.email);
+        await advance(t, tenant, "2026-03-29T21:59:59.999Z");
+        assert.equal((await t.gql(LINK_INFO, { token })).data.linkInfo.state, "VALID", "valid until the last millisecond");
+        await advance(t, tenant, "2026-03-29T22:00:00Z");
+        assert.equal((await t.gql(LINK_INFO, { token })).data.linkInfo.state, "EXPIRED");
+        const expired = await t.gql(EMPLOYMENT, { id: hires.today!.employment.id }, tenant.key);
+        assert.equal(expired.data.employment.invitation.status, "EXPIRED");
+        assert.equal(expired.data.employment.connectStatus, "INVITATION_EXPIRED");
+        assert.equal(errorCode(await t.gql(VERIFY, { token })), "LINK_EXPIRED");
+        assert.equal(mailsTo(smtp, hires.acrossDst!.email).length, 1, "the DST hire went out on the way, on 2026-03-29 07:00Z");
+      });
+    });
+
+    test("saved 23:30 local → sent 09:00 next morning; saved 00:10 local → it is already tomorrow: sent now", async () => {
+      const tenant = await sandboxTenant(t, "2026-03-25T22:30:00Z");
+      const late = await register(t, tenant, { email: address("late"), startDate: "2026-03-27" });
+      assert.equal(late.employment.invitation.sendAt, "2026-03-26T08:00:00.000Z");
+      await advance(t, tenant, "2026-03-25T23:10:00Z");
+      const afterMidnight = await register(t, tenant, { email: address("midnight"), startDate: "2026-03-27" });
+      assert.equal(afterMidnight.employment.invitation.status, "SENT");
+      assert.equal(afterMidnight.employment.invitation.sentAt, "2026-03-25T23:10:00.000Z");
+    });
+
+    test("America/New_York, saved 20:00 there (00:00Z next day) → sent 09:00-04:00 (13:00Z)", async () => {
+      const tenant = await sandboxTenant(t, "2026-03-26T00:00:00Z", "America/New_York");
+      const hire = await register(t, tenant, { email: address("ny"), startDate: "2026-03-27" });
+      assert.equal(hire.employment.invitation.sendAt, "2026-03-26T13:00:00.000Z");
+    });
+
+    test("verified domain: Anna@ACME.se is connected at registration, no e-mail, whatever the start date", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const added = await t.gql(`mutation { addVerifiedDomain(domain: " ACME.se ") { verifiedDomains } }`, {}, tenant.key);
+      assert.deepEqual(added.data.addVerifiedDomain.verifiedDomains, ["acme.se"]);
+      const email = `Anna.${Date.now()}@ACME.se`;
+      const hire = await register(t, tenant, { email, startDate: "2026-09-01" });
+      assert.equal(hire.employment.connectStatus, "CONNECTED");
+      assert.equal(hire.employment.invitation, null);
+      assert.equal(hire.employee.user.connectAccount.method, "VERIFIED_DOMAIN");
+      assert.equal(hire.employee.user.connectAccount.email, email);
+      assert.equal(hire.employee.user.connectAccount.createdAt, "2026-03-25T13:00:00.000Z");
+      assert.equal(mailsTo(smtp, email).length, 0);
+      const sub = await register(t, tenant, { email: address("sub", "mail.acme.se"), startDate: "2026-03-26" });
+      assert.equal(sub.employment.connectStatus, "INVITATION_SENT", "a subdomain is not the verified domain");
+      const bad = await t.gql(`mutation { addVerifiedDomain(domain: "not a domain") { id } }`, {}, tenant.key);
+      assert.equal(errorCode(bad), "BAD_USER_INPUT");
+    });
+
+    test("the link: opening it does not use it; confirming connects once; a second use is LINK_USED", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const email = address("verify");
+      const hire = await register(t, tenant, { email, startDate: "2026-03-26" });
+      const token = tokenMailedTo(smtp, email);
+      const link = smtp.linksTo(email)[0]!;
+      assert.ok(link.startsWith("https://onboarding.example.com/verify?token="));
+
+      const info = await t.gql(LINK_INFO, { token });
+      assert.deepEqual(info.data.linkInfo, { state: "VALID", maskedEmail: `${email[0]}***@example.org`, expiresAt: "2026-03-29T22:00:00.000Z" });
+      const page = await fetch(`${t.url}/verify?token=${token}&lang=en`);
+      const html = await page.text();
+      assert.equal(page.status, 200);
+      assert.match(html, /data-state="VALID"/);
+      assert.ok(html.includes(`${email[0]}***@example.org`) && !html.includes(email), "the page shows the masked address only");
+      assert.equal((await t.gql(LINK_INFO, { token })).data.linkInfo.state, "VALID", "opening the page did not use the link");
+
+      const verified = await t.gql(VERIFY, { token });
+      assert.equal(verified.data.verifyInvitation.connectAccount.method, "EMAIL_VERIFICATION");
+      assert.equal(verified.data.verifyInvitation.connectAccount.email, email);
+      const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
+      assert.equal(status.data.accountStatus.connectStatus, "CONNECTED");
+      assert.equal(status.data.accountStatus.invitation.status, "VERIFIED");
+      assert.equal(status.data.accountStatus.invitation.verifiedAt, "2026-03-25T13:00:00.000Z");
+
+      assert.equal(errorCode(await t.gql(VERIFY, { token })), "LINK_USED");
+      assert.equal((await t.gql(LINK_INFO, { token })).data.linkInfo.state, "USED");
+      const again = await fetch(`${t.url}/verify`, { method: "POST", body: new URLSearchParams({ token, lang: "en" }) });
+      assert.equal(again.status, 400);
+      assert.match(await again.text(), /data-outcome="LINK_USED"/);
+      assert.equal(errorCode(await t.gql(VERIFY, { token: "not-a-token" })), "LINK_INVALID");
+      assert.deepEqual((await t.gql(LINK_INFO, { token: "not-a-token" })).data.linkInfo, { state: "INVALID", maskedEmail: null, expiresAt: null });
+    });
+
+    test("the verification page's form connects the account", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const email = address("form");
+      await register(t, tenant, { email, startDate: "2026-03-25" });
+      const response = await fetch(`${t.url}/verify`, { method: "POST", body: new URLSearchParams({ token: tokenMailedTo(smtp, email), lang: "sv" }) });
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /data-outcome="CONNECTED"/);
+    });
+
+    describe("changes before the first day (R2, R8)", () => {
+      test("a new start date before sending re-plans from the moment of the change", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const email = address("move");
+        const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+        const change = `mutation($id: ID!, $d: LocalDate!) { changeStartDate(employmentId: $id, startDate: $d) { startDate connectStatus invitation { id status sendAt } } }`;
+        const later = await t.gql(change, { id: hire.employment.id, d: "2026-04-10" }, tenant.key);
+        assert.equal(later.data.changeStartDate.invitation.sendAt, "2026-04-09T07:00:00.000Z");
+        assert.equal(later.data.changeStartDate.invitation.id, hire.employment.invitation.id, "the same invitation, re-planned");
+        const sooner = await t.gql(change, { id: hire.employment.id, d: "2026-03-26" }, tenant.key);
+        assert.equal(sooner.data.changeStartDate.connectStatus, "INVITATION_SENT", "tomorrow now: sent at once");
+        await advance(t, tenant, "2026-04-10T12:00:00Z");
+        assert.equal(mailsTo(smtp, email).length, 1, "nothing is sent twice for the same hire");
+      });
+
+      test("a new address before sending keeps the plan and goes to the new address", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const [first, second] = [address("first"), address("second")];
+        const hire = await register(t, tenant, { email: first, startDate: "2026-03-27" });
+        const changed = await t.gql(`mutation($id: ID!, $e: EmailAddress!) { changeEmail(employeeId: $id, email: $e) { email user { email } } }`, { id: hire.employee.id, e: second }, tenant.key);
+        assert.equal(changed.data.changeEmail.user.email, second);
+        await advance(t, tenant, "2026-03-26T08:00:00Z");
+        assert.equal(mailsTo(smtp, first).length, 0);
+        assert.equal(mailsTo(smtp, second).length, 1);
+      });
+
+      test("a new address after sending: the sent link dies and the new address gets a link at once", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const [first, second] = [address("old"), address("new")];
+        const hire = await register(t, tenant, { email: first, startDate: "2026-03-26" });
+        const oldToken = tokenMailedTo(smtp, first);
+        await t.gql(`mutation($id: ID!, $e: EmailAddress!) { changeEmail(employeeId: $id, email: $e) { id } }`, { id: hire.employee.id, e: second }, tenant.key);
+        assert.equal((await t.gql(LINK_INFO, { token: oldToken })).data.linkInfo.state, "INVALID");
+        assert.equal(errorCode(await t.gql(VERIFY, { token: oldToken })), "LINK_INVALID");
+        assert.equal(mailsTo(smtp, second).length, 1);
+        assert.equal((await t.gql(LINK_INFO, { token: tokenMailedTo(smtp, second) })).data.linkInfo.state, "VALID");
+      });
+
+      test("no address at registration: NO_EMAIL; adding one later runs the rules from that moment", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const hire = await register(t, tenant, { startDate: "2026-03-26" });
+        assert.equal(hire.employment.connectStatus, "NO_EMAIL");
+        assert.equal(hire.employee.user.connectStatus, "NO_EMAIL");
+        assert.equal(hire.employment.invitation, null);
+        await advance(t, tenant, "2026-03-25T20:00:00Z");
+        const email = address("later");
+        await t.gql(`mutation($id: ID!, $e: EmailAddress!) { changeEmail(employeeId: $id, email: $e) { id } }`, { id: hire.employee.id, e: email }, tenant.key);
+        const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
+        assert.equal(status.data.accountStatus.connectStatus, "INVITATION_SENT");
+        assert.equal(status.data.accountStatus.invitation.sentAt, "2026-03-25T20:00:00.000Z");
+        assert.equal(mailsTo(smtp, email).length, 1);
+      });
+
+      test("cancelling before sending: nothing is ever sent; after sending: the link dies", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const [pending, sent] = [address("pending"), address("sent")];
+        const a = await register(t, tenant, { email: pending, startDate: "2026-03-27" });
+        const b = await register(t, tenant, { email: sent, startDate: "2026-03-26" });
+        const cancel = `mutation($id: ID!) { cancelEmployment(employmentId: $id) { status connectStatus invitation { status } } }`;
+        const cancelled = await t.gql(cancel, { id: a.employment.id }, tenant.key);
+        assert.deepEqual(cancelled.data.cancelEmployment, { status: "CANCELLED", connectStatus: "CANCELLED", invitation: { status: "CANCELLED" } });
+        assert.deepEqual((await t.gql(cancel, { id: a.employment.id }, tenant.key)).data.cancelEmployment.status, "CANCELLED", "repeating it is harmless");
+        await t.gql(cancel, { id: b.employment.id }, tenant.key);
+        assert.equal(errorCode(await t.gql(VERIFY, { token: tokenMailedTo(smtp, sent) })), "LINK_INVALID");
+        await advance(t, tenant, "2026-03-27T12:00:00Z");
+        assert.equal(mailsTo(smtp, pending).length, 0);
+        const resend = await t.gql(`mutation($id: ID!) { resendInvitation(employmentId: $id) { id } }`, { id: a.employment.id }, tenant.key);
+        assert.equal(errorCode(resend), "CONFLICT");
+      });
+
+      test("resend after expiry: earlier links die and a new five-day window starts", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const email = address("resend");
+        const hire = await register(t, tenant, { email, startDate: "2026-03-26" });
+        const first = tokenMailedTo(smtp, email);
+        await advance(t, tenant, "2026-04-01T10:00:00Z");
+        const resent = await t.gql(`mutation($id: ID!) { resendInvitation(employmentId: $id) { status sentAt expiresAt } }`, { id: hire.employment.id }, tenant.key);
+        assert.deepEqual(resent.data.resendInvitation, { status: "SENT", sentAt: "2026-04-01T10:00:00.000Z", expiresAt: "2026-04-05T22:00:00.000Z" });
+        assert.equal(mailsTo(smtp, email).length, 2);
+        assert.equal((await t.gql(LINK_INFO, { token: first })).data.linkInfo.state, "INVALID");
+        assert.equal((await t.gql(VERIFY, { token: tokenMailedTo(smtp, email) })).data.verifyInvitation.connectAccount.method, "EMAIL_VERIFICATION");
+        const connected = await t.gql(`mutation($id: ID!) { resendInvitation(employmentId: $id) { id } }`, { id: hire.employment.id }, tenant.key);
+        assert.equal(errorCode(connected), "CONFLICT", "a connected hire needs no invitation");
+      });
+    });
+
+    test("the same externalId again returns the first hire and sends nothing new", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const email = address("partner");
+      const first = await register(t, tenant, { email, startDate: "2026-03-26", externalId: "payroll-42" });
+      const again = await register(t, tenant, { email, startDate: "2026-03-26", externalId: "payroll-42" });
+      assert.equal(again.employee.id, first.employee.id);
+      assert.equal(again.employment.id, first.employment.id);
+      const racing = await Promise.all([1, 2, 3].map(() => register(t, tenant, { email: address("race"), startDate: "2026-03-26", externalId: "payroll-43" })));
+      assert.equal(new Set(racing.map((h) => h.employee.id)).size, 1, "concurrent retries find one hire");
+      assert.equal(mailsTo(smtp, email).length, 1);
+      const other = await sandboxTenant(t, T0);
+      const elsewhere = await register(t, other, { email, startDate: "2026-03-26", externalId: "payroll-42" });
+      assert.notEqual(elsewhere.employee.id, first.employee.id, "externalId is unique per tenant, not across tenants");
+    });
+
+    test("a template without a user template: no user, no invitation (NO_USER)", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const email = address("consultant");
+      const hire = await register(t, tenant, { email, startDate: "2026-03-26", employmentTemplateId: tenant.noUserTemplateId });
+      assert.equal(hire.employee.user, null);
+      assert.equal(hire.employment.connectStatus, "NO_USER");
+      assert.equal(hire.employment.invitation, null);
+      assert.equal(hire.employment.template.userTemplate, null);
+      assert.equal(mailsTo(smtp, email).length, 0);
+    });
+
+    test("bad input is refused with BAD_USER_INPUT or NOT_FOUND, and nothing is written", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const base = { firstName: "Anna", lastName: "Berg", employmentTemplateId: tenant.templateId, startDate: "2026-03-26" };
+      const mutation = `mutation($input: RegisterHireInput!) { registerHire(input: $input) { employee { id } } }`;
+      assert.equal(errorCode(await t.gql(mutation, { input: { ...base, startDate: "2026-02-30" } }, tenant.key)), "BAD_USER_INPUT");
+      assert.equal(errorCode(await t.gql(mutation, { input: { ...base, email: "anna@" } }, tenant.key)), "BAD_USER_INPUT");
+      const blank = await t.gql(mutation, { input: { ...base, firstName: "   " } }, tenant.key);
+      assert.equal(errorCode(blank), "BAD_USER_INPUT");
+      assert.match(blank.errors![0]!.message, /firstName/);
+      assert.equal(errorCode(await t.gql(mutation, { input: { ...base, employmentTemplateId: "no-such-template" } }, tenant.key)), "NOT_FOUND");
+      const list = await t.gql(`{ invitations { totalCount } }`, {}, tenant.key);
+      assert.equal(list.data.invitations.totalCount, 0);
+      assert.equal(errorCode(await t.gql(`mutation { advanceTestClock(to: "2026-03-24T00:00:00Z") { id } }`, {}, tenant.key)), "BAD_USER_INPUT");
+      const live = await hrTenant(t);
+      assert.equal(errorCode(await t.gql(`mutation { advanceTestClock(to: "2030-01-01T00:00:00Z") { id } }`, {}, live.key)), "BAD_USER_INPUT");
+    });
+
+    test("another tenant's hire behaves exactly like one that does not exist", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const hire = await register(t, tenant, { email: address("private"), startDate: "2026-03-26" });
+      const other = await createTenant(t);
+      assert.equal((await t.gql(`query($id: ID!) { employee(id: $id) { id } }`, { id: hire.employee.id }, other.key)).data.employee, null);
+      assert.equal((await t.gql(`query($id: ID!) { employment(id: $id) { id } }`, { id: hire.employment.id }, other.key)).data.employment, null);
+      assert.equal(errorCode(await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, other.key)), "NOT_FOUND");
+      assert.equal(errorCode(await t.gql(`mutation($id: ID!) { cancelEmployment(employmentId: $id) { id } }`, { id: hire.employment.id }, other.key)), "NOT_FOUND");
+      assert.equal((await t.gql(`{ invitations { totalCount } }`, {}, other.key)).data.invitations.totalCount, 0);
+    });
+
+    test("invitations: newest first, cursor pagination, totalCount, filtered by what clients see", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      for (const [i, startDate] of ["2026-03-26", "2026-03-26", "2026-03-26", "2026-04-20"].entries()) {
+        await advance(t, tenant, `2026-03-25T13:0${i}:00Z`);
+        await register(t, tenant, { email: address(`list${i}`), startDate });
+      }
+      const page = `query($after: String, $status: InvitationStatus) { invitations(first: 2, after: $after, status: $status) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id email status } } } }`;
+      const one = (await t.gql(page, {}, tenant.key)).data.invitations;
+      assert.equal(one.totalCount, 4);
+      assert.equal(one.edges.length, 2);
+      assert.equal(one.pageInfo.hasNextPage, true);
+      assert.equal(one.edges[0].node.status, "SCHEDULED", "newest first");
+      const two = (await t.gql(page, { after: one.pageInfo.endCursor }, tenant.key)).data.invitations;
+      assert.equal(two.edges.length, 2);
+      assert.equal(two.pageInfo.hasNextPage, false);
+      const ids = [...one.edges, ...two.edges].map((e: any) => e.node.id);
+      assert.equal(new Set(ids).size, 4, "no row twice, none skipped");
+      assert.equal((await t.gql(page, { status: "SENT" }, tenant.key)).data.invitations.totalCount, 3);
+      await advance(t, tenant, "2026-03-30T00:00:00Z");
+      assert.equal((await t.gql(page, { status: "EXPIRED" }, tenant.key)).data.invitations.totalCount, 3);
+      assert.equal(errorCode(await t.gql(page, { after: "garbage" }, tenant.key)), "BAD_USER_INPUT");
+    });
+
+    test("a refused delivery is retried with back-off, visible on the invitation, and sent once", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const email = address("retry");
+      smtp.refuseNext(1);
+      const hire = await register(t, tenant, { email, startDate: "2026-03-26" });
+      assert.equal(hire.employment.connectStatus, "INVITATION_SCHEDULED");
+      assert.equal(hire.employment.invitation.attempts, 1);
+      assert.match(hire.employment.invitation.lastError, /451/);
+      assert.equal(mailsTo(smtp, email).length, 0);
+      await advance(t, tenant, "2026-03-25T13:00:30Z");
+      const retried = await t.gql(EMPLOYMENT, { id: hire.employment.id }, tenant.key);
+      assert.equal(retried.data.employment.invitation.status, "SENT");
+      assert.equal(retried.data.employment.invitation.attempts, 2);
+      assert.equal(retried.data.employment.invitation.lastError, null);
+      assert.equal(retried.data.employment.invitation.sentAt, "2026-03-25T13:00:30.000Z");
+      assert.equal(mailsTo(smtp, email).length, 1);
+    });
+
+    test("live tenant: a deferred send is executed by the Agenda worker when it falls due", async () => {
+      clock.setNow(new Date(T0));
+      const tenant = await hrTenant(t);
+      const email = address("worker");
+      const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+      const sendAt = new Date(hire.employment.invitation.sendAt);
+      assert.equal(sendAt.toISOString(), "2026-03-26T08:00:00.000Z");
+      const { jobs } = await t.app.agenda.queryJobs({ name: SEND_INVITATION, data: { invitationId: hire.employment.invitation.id } });
+      assert.equal(jobs.length, 1, "one job in the store for the deferred send");
+      assert.equal(new Date(jobs[0]!.nextRunAt!).getTime(), clock.toSystemTime(sendAt).getTime());
+
+      // travel to a second before 09:00 on the day before the start, job store and clock alike
+      clock.setNow(new Date(sendAt.getTime() - 1000));
+      const job = await t.app.agenda.db.getJobById(String(jobs[0]!._id));
+      await t.app.agenda.db.saveJob({ ...job!, nextRunAt: clock.toSystemTime(sendAt) }, undefined);
+      await smtp.waitFor(smtp.received.length + 1, 15_000);
+      assert.equal(mailsTo(smtp, email).length, 1);
+      const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
+      assert.equal(status.data.accountStatus.connectStatus, "INVITATION_SENT");
+      assert.ok(new Date(status.data.accountStatus.invitation.sentAt).getTime() >= sendAt.getTime(), "not before it was due");
+      assert.equal(status.data.accountStatus.invitation.expiresAt, "2026-03-30T22:00:00.000Z");
+    });
+
+    test("live tenant: a lost job is made good by the sweep; a second sweep sends nothing more", async () => {
+      clock.setNow(new Date(T0));
+      const tenant = await hrTenant(t);
+      const email = address("lost");
+      const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+      await t.app.agenda.cancel({ name: SEND_INVITATION, data: { invitationId: hire.employment.invitation.id } });
+      clock.setNow(new Date("2026-03-26T08:00:05Z"));
+      await t.app.services.invitations.sweep();
+      await t.app.services.invitations.sweep();
+      await t.app.services.invitations.deliver(hire.employment.invitation.id);
+      assert.equal(mailsTo(smtp, email).length, 1);
+      clock.setNow(new Date("2026-03-30T22:00:01Z"));
+      await t.app.services.invitations.sweep();
+      const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
+      assert.equal(status.data.accountStatus.invitation.status, "EXPIRED");
+    });
+  });
+}
