@@ -398,6 +398,18 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       assert.equal(status.data.accountStatus.invitation.expiresAt, "2026-03-30T22:00:00.000Z");
     });
 
+    test("a send that runs twice at once (a doubled job, two workers) mails once", async () => {
+      clock.setNow(new Date(T0));
+      const tenant = await hrTenant(t);
+      const email = address("twice");
+      const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+      clock.setNow(new Date("2026-03-26T08:00:00Z"));
+      const id = hire.employment.invitation.id;
+      await Promise.all([1, 2, 3, 4].map(() => t.app.services.invitations.deliver(id)));
+      await t.app.services.invitations.sweep();
+      assert.equal(mailsTo(smtp, email).length, 1);
+    });
+
     test("live tenant: a lost job is made good by the sweep; a second sweep sends nothing more", async () => {
       clock.setNow(new Date(T0));
       const tenant = await hrTenant(t);
