@@ -13,11 +13,12 @@ export interface LinkInfo {
   timeZone: string | null;
 }
 
-const REFUSALS: Record<Exclude<LinkState, "VALID">, AppError> = {
-  EXPIRED: new AppError("LINK_EXPIRED", "The link has expired; ask HR to send a new one"),
-  USED: new AppError("LINK_USED", "The link has been used already: the account exists, log in instead"),
-  INVALID: new AppError("LINK_INVALID", "The link is not valid; use the newest invitation e-mail or ask HR to send a new one"),
+const REFUSALS: Record<Exclude<LinkState, "VALID">, [AppError["code"], string]> = {
+  EXPIRED: ["LINK_EXPIRED", "The link has expired; ask HR to send a new one"],
+  USED: ["LINK_USED", "The link has been used already: the account exists, log in instead"],
+  INVALID: ["LINK_INVALID", "The link is not valid; use the newest invitation e-mail or ask HR to send a new one"],
 };
+const refusal = (state: Exclude<LinkState, "VALID">) => new AppError(...REFUSALS[state]);
 
 /** The public side of a link (R6): what it is, and confirming it. Opening a link never uses it. */
 export class VerificationService {
@@ -41,11 +42,11 @@ export class VerificationService {
   /** Uses the link once: the Connect account is created and the user connected, in one transaction. */
   async verify(token: string): Promise<ConnectAccount> {
     const found = await this.find(token);
-    if (!found) throw REFUSALS.INVALID;
+    if (!found) throw refusal("INVALID");
     const { invitation, tenant } = found;
     const now = this.clock.nowFor(tenant);
     const state = linkState(invitation, now);
-    if (state !== "VALID") throw REFUSALS[state];
+    if (state !== "VALID") throw refusal(state);
     const account = await this.dataSource.transaction(async (manager) => {
       const used = await manager
         .createQueryBuilder()
@@ -60,7 +61,7 @@ export class VerificationService {
     if (account) return account;
     const again = await this.find(token);
     const after = again ? linkState(again.invitation, now) : "INVALID";
-    throw REFUSALS[after === "VALID" ? "INVALID" : after];
+    throw refusal(after === "VALID" ? "INVALID" : after);
   }
 
   private async find(token: string): Promise<{ invitation: Invitation; tenant: Tenant } | null> {
