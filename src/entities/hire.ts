@@ -60,6 +60,10 @@ export class Employment {
   @Column({ type: "int", default: 0 })
   approvedSteps!: number;
 
+  /** How many approvals this employment needs: the tenant's flow when it was registered (0: none). */
+  @Column({ type: "int", default: 0 })
+  reviewSteps!: number;
+
   /** The one current invitation; earlier ones are CANCELLED (superseded). */
   @RefColumn({ nullable: true })
   @Index({ unique: true })

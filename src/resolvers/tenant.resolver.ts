@@ -38,8 +38,9 @@ export class TenantResolver {
     return ctx.services.catalog.verifiedDomains(ctx.services.scope(tenant.id));
   }
 
-  @FieldResolver(() => ReviewFlowType, { nullable: true })
-  reviewFlow(): ReviewFlowType | null {
-    return null; // the review flow arrives with its license feature
+  @FieldResolver(() => ReviewFlowType, { nullable: true, description: "The active review flow; null without steps or without the license." })
+  async reviewFlow(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): Promise<ReviewFlowType | null> {
+    const steps = await ctx.services.reviews.activeSteps(ctx.services.scope(tenant.id), tenant);
+    return steps.length ? { steps: steps.map(({ position, name }) => ({ position, name })) } : null;
   }
 }

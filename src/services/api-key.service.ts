@@ -13,7 +13,7 @@ export interface Authentication {
   failure: string | null;
 }
 
-const OPERATOR: Principal = { keyId: null, tenantId: null, roles: ["OPERATOR"] };
+const OPERATOR: Principal = { keyId: null, keyName: "operator", tenantId: null, roles: ["OPERATOR"] };
 
 export class ApiKeyService {
   constructor(
@@ -33,7 +33,7 @@ export class ApiKeyService {
     if (!row) {
       return { principal: null, failure: "The API key is not valid" };
     }
-    return { principal: { keyId: row.id, tenantId: row.tenantId, roles: row.roles }, failure: null };
+    return { principal: { keyId: row.id, keyName: row.name, tenantId: row.tenantId, roles: row.roles }, failure: null };
   }
 
   /** A new key of the caller's tenant with the chosen roles. OPERATOR is never a tenant's to give. */

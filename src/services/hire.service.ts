@@ -6,6 +6,7 @@ import { AppError, conflict, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
 import { AfterCommit } from "./invitation-jobs.js";
 import type { InvitationService } from "./invitation.service.js";
+import type { ReviewService } from "./review.service.js";
 import type { TenantScope } from "./tenant-scope.js";
 
 export interface NewHire {
@@ -27,6 +28,7 @@ export class HireService {
   constructor(
     private readonly clock: Clock,
     private readonly invitations: InvitationService,
+    private readonly reviews: ReviewService,
   ) {}
 
   /**
@@ -44,6 +46,7 @@ export class HireService {
     if (!template) throw notFound("Employment template");
 
     const now = this.clock.nowFor(tenant);
+    const reviewSteps = (await this.reviews.activeSteps(scope, tenant)).length;
     const after = new AfterCommit();
     let hire: Hire;
     try {
@@ -59,8 +62,9 @@ export class HireService {
             templateId: template.id,
             startDate: input.startDate,
             status: "ACTIVE",
-            reviewStatus: "NOT_REQUIRED",
+            reviewStatus: reviewSteps > 0 ? "PENDING" : "NOT_REQUIRED",
             approvedSteps: 0,
+            reviewSteps,
             currentInvitationId: null,
             createdAt: now,
             cancelledAt: null,
@@ -69,7 +73,7 @@ export class HireService {
         const user = template.userTemplateId
           ? (await tx.insert(User, [{ id: randomUUID(), employeeId: employee!.id, userTemplateId: template.userTemplateId, email, createdAt: now }]))[0]!
           : null;
-        await this.invitations.plan(tx.manager, { tenant, employment: employment!, user, email, now, reviewPending: false }, after);
+        await this.invitations.plan(tx.manager, { tenant, employment: employment!, user, email, now, reviewPending: reviewSteps > 0 }, after);
         return { employee: employee!, employment: employment! };
       });
     } catch (error) {

@@ -6,6 +6,8 @@ import { CatalogService } from "./catalog.service.js";
 import type { Clock } from "./clock.js";
 import { HireQueries } from "./hire-queries.js";
 import { HireService } from "./hire.service.js";
+import { ImportService } from "./import.service.js";
+import { ReviewService } from "./review.service.js";
 import type { InvitationJobs } from "./invitation-jobs.js";
 import { InvitationService, type InvitationSettings } from "./invitation.service.js";
 import { TenantScope } from "./tenant-scope.js";
@@ -20,10 +22,12 @@ export interface Services {
   tenants: TenantService;
   catalog: CatalogService;
   hires: HireService;
+  reviews: ReviewService;
   queries: HireQueries;
   invitations: InvitationService;
   verification: VerificationService;
   testClocks: TestClockService;
+  imports: ImportService;
   /** The data of one tenant, and nothing else. */
   scope(tenantId: string): TenantScope;
 }
@@ -41,16 +45,19 @@ export interface ServiceDependencies {
 export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey);
   const invitations = new InvitationService(d.dataSource, d.clock, d.mailer, d.jobs, d.invitationSettings, d.log);
+  const reviews = new ReviewService(d.clock, invitations);
   return {
     clock: d.clock,
     apiKeys,
     tenants: new TenantService(d.dataSource, d.clock, apiKeys),
     catalog: new CatalogService(d.clock),
-    hires: new HireService(d.clock, invitations),
+    hires: new HireService(d.clock, invitations, reviews),
+    reviews,
     queries: new HireQueries(d.clock),
     invitations,
     verification: new VerificationService(d.dataSource, d.clock, invitations),
     testClocks: new TestClockService(d.dataSource, invitations),
+    imports: new ImportService(),
     scope: (tenantId) => new TenantScope(tenantId, d.dataSource.manager),
   };
 }

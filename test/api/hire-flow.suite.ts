@@ -279,6 +279,127 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       });
     });
 
+    describe("review flow (R4)", () => {
+      const APPROVE = `mutation($id: ID!, $step: Int) { approveReviewStep(employmentId: $id, step: $step) { reviewStatus approvedSteps reviewSteps connectStatus
+        invitation { status sendAt sentAt } reviewDecisions { position stepName decision decidedBy decidedAt reason } } }`;
+      const REJECT = `mutation($id: ID!, $reason: String) { rejectEmployment(employmentId: $id, reason: $reason) { reviewStatus connectStatus invitation { id }
+        reviewDecisions { position decision decidedBy reason } } }`;
+
+      /** A licensed sandbox tenant with a two-step flow, at 2026-03-25 14:00 Stockholm. */
+      async function reviewTenant(): Promise<HrTenant> {
+        const tenant = await hrTenant(t, { name: "Review AB", sandbox: true, clockStart: T0, hasEmployeeLicense: true });
+        const flow = await t.gql(`mutation { setReviewFlow(steps: [{ name: "Manager" }, { name: "HR" }]) { reviewFlow { steps { position name } } } }`, {}, tenant.key);
+        assert.deepEqual(flow.data.setReviewFlow.reviewFlow.steps, [{ position: 1, name: "Manager" }, { position: 2, name: "HR" }]);
+        return tenant;
+      }
+      const approveTwice = async (tenant: HrTenant, id: string) => {
+        await t.gql(APPROVE, { id }, tenant.key);
+        return (await t.gql(APPROVE, { id }, tenant.key)).data.approveReviewStep;
+      };
+
+      test("without the HRM Employee license a flow is refused (LICENSE_REQUIRED); [] turns it off", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const refused = await t.gql(`mutation { setReviewFlow(steps: [{ name: "Manager" }]) { id } }`, {}, tenant.key);
+        assert.equal(errorCode(refused), "LICENSE_REQUIRED");
+        const off = await t.gql(`mutation { setReviewFlow(steps: []) { reviewFlow { steps { name } } } }`, {}, tenant.key);
+        assert.equal(off.data.setReviewFlow.reviewFlow, null);
+      });
+
+      test("under review: the user exists, nothing is sent, AWAITING_REVIEW until the final approval", async () => {
+        const tenant = await reviewTenant();
+        const email = address("review");
+        const hire = await register(t, tenant, { email, startDate: "2026-04-10" });
+        assert.equal(hire.employment.reviewStatus, "PENDING");
+        assert.equal(hire.employment.connectStatus, "AWAITING_REVIEW");
+        assert.ok(hire.employee.user, "the user is created at registration");
+        assert.equal(hire.employment.invitation, null);
+        await advance(t, tenant, "2026-03-27T10:00:00Z");
+        const first = (await t.gql(APPROVE, { id: hire.employment.id }, tenant.key)).data.approveReviewStep;
+        assert.deepEqual([first.reviewStatus, first.approvedSteps, first.connectStatus], ["PENDING", 1, "AWAITING_REVIEW"]);
+        const final = (await t.gql(APPROVE, { id: hire.employment.id }, tenant.key)).data.approveReviewStep;
+        assert.equal(final.reviewStatus, "APPROVED");
+        assert.equal(final.invitation.sendAt, "2026-04-09T07:00:00.000Z", "final approval 2026-03-27, start 04-10 → 04-09 09:00+02:00");
+        assert.deepEqual(final.reviewDecisions.map((d: any) => [d.position, d.stepName, d.decision, d.decidedBy, d.decidedAt]), [
+          [1, "Manager", "APPROVED", "Initial HR admin key", "2026-03-27T10:00:00.000Z"],
+          [2, "HR", "APPROVED", "Initial HR admin key", "2026-03-27T10:00:00.000Z"],
+        ]);
+        assert.equal(mailsTo(smtp, email).length, 0);
+        const again = await t.gql(APPROVE, { id: hire.employment.id }, tenant.key);
+        assert.equal(errorCode(again), "CONFLICT", "approving past the last step");
+        await advance(t, tenant, "2026-04-09T07:00:00Z");
+        assert.equal(mailsTo(smtp, email).length, 1);
+      });
+
+      test("final approval at 10:00 on the day before the start, or after the start → sent at that approval", async () => {
+        const tenant = await reviewTenant();
+        const [dayBefore, late] = [address("daybefore"), address("late")];
+        const a = await register(t, tenant, { email: dayBefore, startDate: "2026-04-10" });
+        const b = await register(t, tenant, { email: late, startDate: "2026-04-10" });
+        await advance(t, tenant, "2026-04-09T08:00:00Z");
+        const sentA = await approveTwice(tenant, a.employment.id);
+        assert.equal(sentA.invitation.status, "SENT");
+        assert.equal(sentA.invitation.sentAt, "2026-04-09T08:00:00.000Z");
+        await advance(t, tenant, "2026-04-12T09:00:00Z");
+        const sentB = await approveTwice(tenant, b.employment.id);
+        assert.equal(sentB.invitation.sentAt, "2026-04-12T09:00:00.000Z");
+        assert.equal(mailsTo(smtp, dayBefore).length, 1);
+        assert.equal(mailsTo(smtp, late).length, 1);
+      });
+
+      test("a verified-domain address under review is connected at the final approval, not before", async () => {
+        const tenant = await reviewTenant();
+        await t.gql(`mutation { addVerifiedDomain(domain: "review.example") { id } }`, {}, tenant.key);
+        const hire = await register(t, tenant, { email: "Maja@Review.example", startDate: "2026-03-26" });
+        assert.equal(hire.employment.connectStatus, "AWAITING_REVIEW");
+        assert.equal(hire.employee.user.connectAccount, null);
+        const final = await approveTwice(tenant, hire.employment.id);
+        assert.equal(final.connectStatus, "CONNECTED");
+        assert.equal(mailsTo(smtp, "Maja@Review.example").length, 0);
+      });
+
+      test("a rejected hire is CANCELLED and never gets an invitation; who rejected and why is kept", async () => {
+        const tenant = await reviewTenant();
+        const reviewer = (await t.gql(`mutation { createApiKey(input: { name: "Line manager", roles: [REVIEWER] }) { apiKey } }`, {}, tenant.key)).data.createApiKey.apiKey;
+        const email = address("rejected");
+        const hire = await register(t, tenant, { email, startDate: "2026-03-26" });
+        await t.gql(APPROVE, { id: hire.employment.id }, reviewer);
+        const rejected = (await t.gql(REJECT, { id: hire.employment.id, reason: "Position withdrawn" }, reviewer)).data.rejectEmployment;
+        assert.deepEqual([rejected.reviewStatus, rejected.connectStatus, rejected.invitation], ["REJECTED", "CANCELLED", null]);
+        assert.deepEqual(rejected.reviewDecisions[1], { position: 2, decision: "REJECTED", decidedBy: "Line manager", reason: "Position withdrawn" });
+        assert.equal(errorCode(await t.gql(APPROVE, { id: hire.employment.id }, tenant.key)), "CONFLICT");
+        assert.equal(errorCode(await t.gql(`mutation($id: ID!) { resendInvitation(employmentId: $id) { id } }`, { id: hire.employment.id }, tenant.key)), "CONFLICT");
+        await advance(t, tenant, "2026-04-30T00:00:00Z");
+        assert.equal(mailsTo(smtp, email).length, 0);
+        const partner = (await t.gql(`mutation { createApiKey(input: { name: "Payroll", roles: [PARTNER] }) { apiKey } }`, {}, tenant.key)).data.createApiKey.apiKey;
+        assert.equal(errorCode(await t.gql(APPROVE, { id: hire.employment.id }, partner)), "FORBIDDEN", "a partner does not review");
+      });
+
+      test("two reviewers approving the same step at the same moment approve it once; the other gets CONFLICT", async () => {
+        const tenant = await reviewTenant();
+        const hire = await register(t, tenant, { email: address("race"), startDate: "2026-04-10" });
+        const answers = await Promise.all([1, 2, 3, 4].map(() => t.gql(APPROVE, { id: hire.employment.id, step: 1 }, tenant.key)));
+        const approved = answers.filter((a) => a.data?.approveReviewStep);
+        assert.equal(approved.length, 1, "one approval");
+        assert.deepEqual(answers.filter((a) => !a.data?.approveReviewStep).map(errorCode), ["CONFLICT", "CONFLICT", "CONFLICT"]);
+        const now = await t.gql(`query($id: ID!) { employment(id: $id) { approvedSteps reviewStatus reviewDecisions { position } } }`, { id: hire.employment.id }, tenant.key);
+        assert.equal(now.data.employment.approvedSteps, 1);
+        assert.equal(now.data.employment.reviewDecisions.length, 1);
+        const next = await t.gql(APPROVE, { id: hire.employment.id, step: 2 }, tenant.key);
+        assert.equal(next.data.approveReviewStep.reviewStatus, "APPROVED", "the next step is approved as usual");
+      });
+
+      test("withdrawing the license: hires in review stay in review; new hires need none", async () => {
+        const tenant = await reviewTenant();
+        const inReview = await register(t, tenant, { email: address("inreview"), startDate: "2026-04-10" });
+        await t.gql(`mutation($id: ID!) { setEmployeeLicense(tenantId: $id, enabled: false) { id } }`, { id: tenant.id }, t.operatorKey);
+        const after = await register(t, tenant, { email: address("nolicense"), startDate: "2026-03-26" });
+        assert.equal(after.employment.reviewStatus, "NOT_REQUIRED");
+        assert.equal(after.employment.connectStatus, "INVITATION_SENT");
+        const final = await approveTwice(tenant, inReview.employment.id);
+        assert.equal(final.reviewStatus, "APPROVED", "the hire already in review finishes its review");
+      });
+    });
+
     test("the same externalId again returns the first hire and sends nothing new", async () => {
       const tenant = await sandboxTenant(t, T0);
       const email = address("partner");
