@@ -5,6 +5,8 @@ import type { Services } from "../services/index.js";
 
 /** Sends one invitation when due. Data: its id; the database says whether anything is left to do. */
 export const SEND_INVITATION = "invitation.send";
+/** Sends every due invitation of one tenant: one job for the many hires of an import. */
+export const SEND_DUE_INVITATIONS = "invitations.send-due";
 /** Marks one sent link expired at its expiry instant. */
 export const EXPIRE_INVITATION = "invitation.expire";
 /** Every minute: sends, retries and expires whatever no job handled (lost jobs, crashed workers). */
@@ -12,6 +14,10 @@ export const SWEEP_INVITATIONS = "invitations.sweep";
 
 export interface InvitationJobData {
   invitationId: string;
+}
+
+export interface TenantJobData {
+  tenantId: string;
 }
 
 export interface JobTuning {
@@ -25,6 +31,7 @@ export const defaultJobTuning: JobTuning = { lockLifetimeMs: 2 * 60_000, sweepIn
 export function defineInvitationJobs(agenda: Agenda, services: Services, tuning: JobTuning): void {
   const options = { lockLifetime: tuning.lockLifetimeMs, concurrency: 20 };
   agenda.define<InvitationJobData>(SEND_INVITATION, (job) => services.invitations.deliver(job.attrs.data.invitationId), options);
+  agenda.define<TenantJobData>(SEND_DUE_INVITATIONS, async (job) => void (await services.invitations.deliverDue(job.attrs.data.tenantId)), options);
   agenda.define<InvitationJobData>(EXPIRE_INVITATION, (job) => services.invitations.expire(job.attrs.data.invitationId), options);
   agenda.define(SWEEP_INVITATIONS, async () => void (await services.invitations.sweep()), { ...options, concurrency: 1 });
 }
@@ -46,5 +53,9 @@ export class AgendaInvitationJobs implements InvitationJobs {
 
   async scheduleExpiry(invitationId: string, at: Date): Promise<void> {
     await this.agenda.schedule<InvitationJobData>(this.clock.toSystemTime(at), EXPIRE_INVITATION, { invitationId });
+  }
+
+  async scheduleDueSends(tenantId: string, at: Date): Promise<void> {
+    await this.agenda.schedule<TenantJobData>(this.clock.toSystemTime(at), SEND_DUE_INVITATIONS, { tenantId });
   }
 }

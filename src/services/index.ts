@@ -23,11 +23,11 @@ export interface Services {
   catalog: CatalogService;
   hires: HireService;
   reviews: ReviewService;
+  imports: ImportService;
   queries: HireQueries;
   invitations: InvitationService;
   verification: VerificationService;
   testClocks: TestClockService;
-  imports: ImportService;
   /** The data of one tenant, and nothing else. */
   scope(tenantId: string): TenantScope;
 }
@@ -46,18 +46,20 @@ export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey);
   const invitations = new InvitationService(d.dataSource, d.clock, d.mailer, d.jobs, d.invitationSettings, d.log);
   const reviews = new ReviewService(d.clock, invitations);
+  const catalog = new CatalogService(d.clock);
+  const hires = new HireService(d.clock, invitations, reviews);
   return {
     clock: d.clock,
     apiKeys,
     tenants: new TenantService(d.dataSource, d.clock, apiKeys),
-    catalog: new CatalogService(d.clock),
-    hires: new HireService(d.clock, invitations, reviews),
+    catalog,
+    hires,
     reviews,
+    imports: new ImportService(d.clock, catalog, reviews, invitations, hires, d.log),
     queries: new HireQueries(d.clock),
     invitations,
     verification: new VerificationService(d.dataSource, d.clock, invitations),
     testClocks: new TestClockService(d.dataSource, invitations),
-    imports: new ImportService(),
     scope: (tenantId) => new TenantScope(tenantId, d.dataSource.manager),
   };
 }

@@ -2,6 +2,8 @@
 export interface InvitationJobs {
   scheduleSend(invitationId: string, at: Date): Promise<void>;
   scheduleExpiry(invitationId: string, at: Date): Promise<void>;
+  /** At `at`, send every invitation of the tenant that is due by then (bulk: one job for many). */
+  scheduleDueSends(tenantId: string, at: Date): Promise<void>;
 }
 
 /** What a transaction decided must happen once it has committed (never before: a rollback would lie). */

@@ -10,6 +10,29 @@ import type { Clock } from "./clock.js";
 import { AfterCommit, type InvitationJobs } from "./invitation-jobs.js";
 import { generateLinkToken, hashLinkToken } from "./link-token.js";
 
+/** A new invitation of `employment`, planned for `sendAt`; nothing is stored yet. */
+export function newInvitation(employment: Employment, user: User, email: string, sendAt: Date, now: Date): Invitation {
+  return Object.assign(new Invitation(), {
+    id: randomUUID(),
+    tenantId: employment.tenantId,
+    employmentId: employment.id,
+    userId: user.id,
+    email,
+    status: "SCHEDULED",
+    sendAt,
+    dueAt: sendAt,
+    leaseUntil: null,
+    sentAt: null,
+    expiresAt: null,
+    verifiedAt: null,
+    cancelledAt: null,
+    tokenHash: null,
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+  });
+}
+
 /** Unfinished invitations: a later plan replaces them, and their link (if any) stops working. */
 const REPLACEABLE = ["SCHEDULED", "SENDING", "SENT", "EXPIRED"] as const;
 
@@ -88,25 +111,7 @@ export class InvitationService {
       if (moved.affected === 1) return employment.currentInvitationId;
       await this.replaceCurrent(manager, employment, now);
     }
-    const invitation: Invitation = Object.assign(new Invitation(), {
-      id: randomUUID(),
-      tenantId: employment.tenantId,
-      employmentId: employment.id,
-      userId: user.id,
-      email,
-      status: "SCHEDULED",
-      sendAt,
-      dueAt: sendAt,
-      leaseUntil: null,
-      sentAt: null,
-      expiresAt: null,
-      verifiedAt: null,
-      cancelledAt: null,
-      tokenHash: null,
-      attempts: 0,
-      lastError: null,
-      createdAt: now,
-    });
+    const invitation = newInvitation(employment, user, email, sendAt, now);
     await manager.insert(Invitation, invitation);
     await manager.update(Employment, { id: employment.id }, { currentInvitationId: invitation.id });
     employment.currentInvitationId = invitation.id;
@@ -138,8 +143,22 @@ export class InvitationService {
     return account;
   }
 
-  /** After commit: send what is due now, and hand later sends to the job store (live tenants only). */
-  async afterCommit(tenant: Tenant, after: AfterCommit): Promise<void> {
+  /**
+   * After commit: send what is due now, and hand later sends to the job store (live tenants only).
+   * `bulk` (imports): everything goes to the job store, one job per distinct send time.
+   */
+  async afterCommit(tenant: Tenant, after: AfterCommit, options: { bulk?: boolean } = {}): Promise<void> {
+    if (options.bulk && !tenant.sandbox) {
+      const times = new Map<number, Date>();
+      if (after.sendNow.length) times.set(0, this.clock.now());
+      for (const { at } of after.sendLater) times.set(at.getTime(), at);
+      for (const at of times.values()) {
+        await this.jobs.scheduleDueSends(tenant.id, at).catch((error: unknown) => {
+          this.log.warn({ err: error, tenantId: tenant.id }, "could not schedule the sends; the sweep will send them when due");
+        });
+      }
+      return;
+    }
     for (const invitationId of after.sendNow) await this.deliver(invitationId);
     if (tenant.sandbox) return; // a sandbox runs on its test clock: advanceTestClock sends, not the job store
     for (const { invitationId, at } of after.sendLater) {
@@ -205,6 +224,24 @@ export class InvitationService {
     this.log.info({ invitationId, tenantId: tenant.id, attempts: row.attempts + 1 }, sent.affected === 1 ? "invitation sent" : "invitation sent, but cancelled meanwhile");
     if (sent.affected === 1 && !tenant.sandbox) {
       await this.jobs.scheduleExpiry(invitationId, expiresAt).catch(() => undefined); // the sweep expires it otherwise
+    }
+  }
+
+  /** Sends every invitation of the tenant that is due now, a few at a time. */
+  async deliverDue(tenantId: string): Promise<number> {
+    const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
+    if (!tenant) return 0;
+    let delivered = 0;
+    for (;;) {
+      const due = await this.dataSource.manager.find(Invitation, {
+        where: { tenantId, status: "SCHEDULED", dueAt: LessThanOrEqual(this.clock.nowFor(tenant)) },
+        select: { id: true },
+        order: { dueAt: "ASC" },
+        take: 200,
+      });
+      for (let i = 0; i < due.length; i += 4) await Promise.all(due.slice(i, i + 4).map(({ id }) => this.deliver(id)));
+      delivered += due.length;
+      if (due.length < 200) return delivered;
     }
   }
 

@@ -400,6 +400,70 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       });
     });
 
+    describe("importHires", () => {
+      const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) {
+        created unchanged failed errors { row field message } employments { id startDate connectStatus reviewStatus employee { firstName externalId } } } }`;
+      const row = (tenant: HrTenant, fields: Record<string, unknown>) => ({ firstName: "Anna", lastName: "Berg", startDate: "2026-03-26", employmentTemplateId: tenant.templateId, ...fields });
+
+      test("good rows are saved, bad ones reported by row and field, known externalIds unchanged — nothing half-saved", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const first = await register(t, tenant, { email: address("known"), startDate: "2026-03-26", externalId: "hr-1" });
+        const [now, later, twice] = [address("imp-now"), address("imp-later"), address("imp-twice")];
+        const rows = [
+          row(tenant, { email: now, externalId: "hr-2" }),
+          row(tenant, { firstName: "  ", externalId: "hr-3" }),
+          row(tenant, { email: later, startDate: "2026-04-10", firstName: "Åsa", externalId: "hr-4" }),
+          row(tenant, { externalId: "hr-1" }),
+          row(tenant, { employmentTemplateId: "no-such-template" }),
+          row(tenant, { email: twice, externalId: "hr-5" }),
+          row(tenant, { email: twice, externalId: "hr-5" }),
+          row(tenant, { employmentTemplateId: tenant.noUserTemplateId, lastName: "x".repeat(101) }),
+        ];
+        const report = (await t.gql(IMPORT, { rows }, tenant.key)).data.importHires;
+        assert.equal(report.created, 3);
+        assert.equal(report.unchanged, 2, "hr-1 exists already; hr-5's second row repeats the first");
+        assert.equal(report.failed, 3);
+        assert.deepEqual(report.errors.map((e: any) => [e.row, e.field]), [[2, "firstName"], [5, "employmentTemplateId"], [8, "lastName"]]);
+        assert.deepEqual(report.employments.map((e: any) => e.employee.externalId), ["hr-2", "hr-4", "hr-1", "hr-5", "hr-5"]);
+        assert.equal(report.employments[2].id, first.employment.id, "an unchanged row answers with the first hire");
+        assert.deepEqual(report.employments.map((e: any) => e.connectStatus), ["INVITATION_SENT", "INVITATION_SCHEDULED", "INVITATION_SENT", "INVITATION_SENT", "INVITATION_SENT"]);
+        assert.equal(mailsTo(smtp, now).length, 1);
+        assert.equal(mailsTo(smtp, twice).length, 1);
+        await advance(t, tenant, "2026-04-09T07:00:00Z");
+        assert.equal(mailsTo(smtp, later).length, 1, "the later row is sent at 09:00 on the day before its start");
+        const list = await t.gql(`{ invitations { totalCount } }`, {}, tenant.key);
+        assert.equal(list.data.invitations.totalCount, 4, "only the saved rows have invitations");
+      });
+
+      test("imported hires follow the review flow like registered ones", async () => {
+        const tenant = await hrTenant(t, { name: "Review import AB", sandbox: true, clockStart: T0, hasEmployeeLicense: true });
+        await t.gql(`mutation { setReviewFlow(steps: [{ name: "Manager" }]) { id } }`, {}, tenant.key);
+        const email = address("imp-review");
+        const report = (await t.gql(IMPORT, { rows: [row(tenant, { email })] }, tenant.key)).data.importHires;
+        assert.deepEqual([report.employments[0].reviewStatus, report.employments[0].connectStatus], ["PENDING", "AWAITING_REVIEW"]);
+        assert.equal(mailsTo(smtp, email).length, 0);
+      });
+
+      test("a live tenant's import is sent by the worker through the job store, each mail once", async () => {
+        clock.setNow(new Date(T0));
+        const tenant = await hrTenant(t);
+        const emails = [1, 2, 3].map((i) => address(`imp-live${i}`));
+        const before = smtp.received.length;
+        const report = (await t.gql(IMPORT, { rows: emails.map((email) => row(tenant, { email })) }, tenant.key)).data.importHires;
+        assert.equal(report.created, 3);
+        await smtp.waitFor(before + 3, 15_000);
+        for (const email of emails) assert.equal(mailsTo(smtp, email).length, 1);
+      });
+
+      test("more than 10 000 rows in one request is refused, asking to split", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const rows = Array.from({ length: 10_001 }, () => row(tenant, {}));
+        const refused = await t.gql(IMPORT, { rows }, tenant.key);
+        assert.equal(errorCode(refused), "BAD_USER_INPUT");
+        assert.match(refused.errors![0]!.message, /At most 10000 rows/);
+      });
+    });
+
     test("the same externalId again returns the first hire and sends nothing new", async () => {
       const tenant = await sandboxTenant(t, T0);
       const email = address("partner");
