@@ -85,7 +85,8 @@ function nothingScheduled(action: "NONE" | "AFTER_REVIEW" | "CONNECT_NOW"): Invi
 }
 
 function requireZone(timeZone: string): string {
-  if (!IANAZone.isValidZone(timeZone)) throw new Error(`Unknown time zone "${timeZone}"`);
+  // IANAZone.create is cached per name; isValidZone would build an Intl formatter on every call
+  if (!timeZone || !IANAZone.create(timeZone).isValid) throw new Error(`Unknown time zone "${timeZone}"`);
   return timeZone;
 }
 
