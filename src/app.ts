@@ -11,6 +11,7 @@ import { createDataSource } from "./db/data-source.js";
 import { EmbeddedPostgres } from "./db/embedded-postgres.js";
 import { migrate } from "./db/migrate.js";
 import { createApollo } from "./http/graphql.js";
+import type { ImportLimits } from "./http/import-routes.js";
 import { createHttpApp } from "./http/server.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
 import { createJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
@@ -25,6 +26,8 @@ export interface AppOptions {
   jobTuning?: Partial<JobTuning>;
   /** How long a worker holds an invitation while sending it (default 2 minutes). */
   sendLeaseMs?: number;
+  /** Limits of a CSV import (default 100 000 rows, 50 MiB). */
+  importLimits?: Partial<ImportLimits>;
 }
 
 /**
@@ -47,6 +50,7 @@ export class App {
     private readonly jobTuning: JobTuning,
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
+    private readonly importLimits: Partial<ImportLimits> | undefined,
   ) {}
 
   get agenda(): Agenda {
@@ -85,7 +89,7 @@ export class App {
       });
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
-      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded);
+      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options.importLimits);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
       if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -104,7 +108,7 @@ export class App {
       database: async () => void (await this.dataSource.query("SELECT 1")),
       jobStore: () => pingJobStore(this.jobs.agenda),
     };
-    this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log));
+    this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, this.importLimits));
     await new Promise<void>((resolve, reject) => {
       this.httpServer.once("error", reject);
       this.httpServer.listen(this.config.port, resolve);

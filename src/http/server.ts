@@ -5,6 +5,7 @@ import type { RequestContext } from "../auth/context.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
+import { importRoutes, type ImportLimits } from "./import-routes.js";
 import { verifyRoutes } from "./verify-routes.js";
 
 export interface Probes {
@@ -14,7 +15,7 @@ export interface Probes {
 }
 
 /** The HTTP surface: GraphQL (not on a worker-only process), liveness and readiness. */
-export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger): Express {
+export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger, importLimits?: Partial<ImportLimits>): Express {
   const app = express();
   app.disable("x-powered-by");
 
@@ -39,10 +40,11 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
   });
 
   if (apollo) app.use(verifyRoutes(services, log));
+  if (apollo) app.use(importRoutes(services, log, importLimits));
 
   if (apollo) app.use(
     "/graphql",
-    express.json({ limit: "2mb" }),
+    express.json({ limit: "10mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const { principal, failure } = await services.apiKeys.authenticate(req.headers.authorization);
