@@ -12,6 +12,7 @@ import { EmbeddedPostgres } from "./db/embedded-postgres.js";
 import { migrate } from "./db/migrate.js";
 import { createApollo } from "./http/graphql.js";
 import type { ImportLimits } from "./http/import-routes.js";
+import { RateLimits } from "./http/rate-limits.js";
 import { createHttpApp } from "./http/server.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
 import { createJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
@@ -101,14 +102,18 @@ export class App {
   /** Listens on PORT and, unless ROLE=api, starts processing jobs. Define jobs on `agenda` before. */
   async start(): Promise<void> {
     if (this.servesApi) {
-      this.apollo = createApollo(await buildAppSchema(), this.httpServer, this.log);
+      this.apollo = createApollo(await buildAppSchema(), this.httpServer, this.log, { introspection: this.config.introspection });
       await this.apollo.start();
     }
     const probes = {
       database: async () => void (await this.dataSource.query("SELECT 1")),
       jobStore: () => pingJobStore(this.jobs.agenda),
     };
-    this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, this.importLimits));
+    this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
+        importLimits: this.importLimits,
+        rateLimits: new RateLimits(this.config.rateLimits),
+        trustProxyHops: this.config.trustProxyHops,
+      }));
     await new Promise<void>((resolve, reject) => {
       this.httpServer.once("error", reject);
       this.httpServer.listen(this.config.port, resolve);

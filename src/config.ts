@@ -16,6 +16,14 @@ export interface Config {
   operatorApiKey: string | undefined;
   dataDir: string;
   role: "all" | "api" | "worker";
+  /** Schema introspection: on in development, off in production (NODE_ENV=production) unless enabled. */
+  introspection: boolean;
+  /** Requests a minute: per client address on the public operations (/verify, linkInfo, verifyInvitation), per API key elsewhere. */
+  rateLimits: { publicPerMinute: number; perKeyPerMinute: number };
+  /** Express's `trust proxy`: how many proxies in front of us may set X-Forwarded-For (0: none). */
+  trustProxyHops: number;
+  /** A bearer token for /metrics besides the operator key (for a Prometheus scraper). */
+  metricsToken: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -41,6 +49,14 @@ function hasScheme(value: string, schemes: string[]): boolean {
     return false;
   }
 }
+
+const positiveInt = (variable: string, fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => /^\d{1,9}$/.test(v) && Number(v) > 0, { message: `${variable} must be a whole number above 0` })
+    .transform(Number);
 
 const environment = z.object({
   PORT: z
@@ -73,6 +89,25 @@ const environment = z.object({
     .trim()
     .default("all")
     .refine((v): v is Config["role"] => ["all", "api", "worker"].includes(v), { message: "ROLE must be all, api or worker" }),
+  NODE_ENV: z.string().trim().optional(),
+  GRAPHQL_INTROSPECTION: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === "" || ["true", "false"].includes(v), { message: "GRAPHQL_INTROSPECTION must be true or false" }),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt("RATE_LIMIT_PUBLIC_PER_MINUTE", "30"),
+  RATE_LIMIT_KEY_PER_MINUTE: positiveInt("RATE_LIMIT_KEY_PER_MINUTE", "1200"),
+  TRUST_PROXY_HOPS: z
+    .string()
+    .trim()
+    .default("0")
+    .refine((v) => /^\d{1,2}$/.test(v), { message: "TRUST_PROXY_HOPS must be the number of proxies in front of the service (0 to 99)" })
+    .transform(Number),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || (v.length >= 32 && !/\s/.test(v)), { message: "METRICS_TOKEN must be at least 32 characters without spaces" }),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -92,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");
     const given = env[variable];
-    const shown = variable.includes("KEY") || given === undefined ? "" : ` (got "${redactUrl(given)}")`;
+    const shown = variable.includes("KEY") || variable.includes("TOKEN") || given === undefined ? "" : ` (got "${redactUrl(given)}")`;
     throw new ConfigError(`Invalid configuration: ${issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`}${shown}`);
   }
   const e = parsed.data;
@@ -112,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorApiKey: e.OPERATOR_API_KEY,
     dataDir: path.resolve(e.DATA_DIR),
     role,
+    introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === "true" : e.NODE_ENV !== "production",
+    rateLimits: { publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE },
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL as Config["logLevel"],
   };
 }

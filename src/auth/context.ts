@@ -1,3 +1,4 @@
+import type { RateLimits } from "../http/rate-limits.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
 import type { TenantScope } from "../services/tenant-scope.js";
@@ -10,6 +11,9 @@ export interface RequestContext {
   authFailure: string | null;
   services: Services;
   log: Logger;
+  /** The client's address (behind TRUST_PROXY_HOPS proxies: the one they name). */
+  clientAddress: string;
+  rateLimits: RateLimits;
   /** The caller's tenant; throws FORBIDDEN for a key without a tenant (the operator's). */
   tenant(): TenantScope;
 }

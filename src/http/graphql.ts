@@ -1,4 +1,5 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
@@ -30,12 +31,30 @@ interface ValidationFailure {
   children?: ValidationFailure[];
 }
 
-export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger): ApolloServer<RequestContext> {
+/**
+ * Limits on what one request may ask: depth, aliases, directives, tokens and an estimated cost, so
+ * that a hostile or careless query cannot make the server walk the whole tenant. Generous for the
+ * contract's real queries (the deepest is about 6 levels).
+ */
+const armor = new ApolloArmor({
+  maxDepth: { n: 10 },
+  maxAliases: { n: 20 },
+  maxDirectives: { n: 20 },
+  maxTokens: { n: 2000 },
+  costLimit: { maxCost: 5000 },
+  blockFieldSuggestion: { enabled: true },
+});
+
+export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger, options: { introspection: boolean }): ApolloServer<RequestContext> {
+  const protection = armor.protect();
   return new ApolloServer<RequestContext>({
     schema,
-    introspection: true,
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    allowBatchedHttpRequests: false,
+    validationRules: protection.validationRules,
+    // armor is typed against Apollo's CommonJS build, we run its ESM build: the same plugin interface
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[])],
     formatError: (formatted, error) => formatError(formatted, error, log),
   });
 }

@@ -6,6 +6,7 @@ import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
 import { importRoutes, type ImportLimits } from "./import-routes.js";
+import type { RateLimits } from "./rate-limits.js";
 import { verifyRoutes } from "./verify-routes.js";
 
 export interface Probes {
@@ -15,8 +16,17 @@ export interface Probes {
 }
 
 /** The HTTP surface: GraphQL (not on a worker-only process), liveness and readiness. */
-export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger, importLimits?: Partial<ImportLimits>): Express {
+export interface HttpOptions {
+  importLimits?: Partial<ImportLimits>;
+  rateLimits: RateLimits;
+  /** Proxies in front of us whose X-Forwarded-For names the client (0: none). */
+  trustProxyHops?: number;
+}
+
+export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger, options: HttpOptions): Express {
+  const { importLimits, rateLimits } = options;
   const app = express();
+  app.set("trust proxy", options.trustProxyHops ?? 0);
   app.disable("x-powered-by");
 
   app.get("/healthz", (_req, res) => {
@@ -39,7 +49,7 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", ...Object.fromEntries(checks) });
   });
 
-  if (apollo) app.use(verifyRoutes(services, log));
+  if (apollo) app.use(verifyRoutes(services, log, rateLimits));
   if (apollo) app.use(importRoutes(services, log, importLimits));
 
   if (apollo) app.use(
@@ -48,11 +58,14 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const { principal, failure } = await services.apiKeys.authenticate(req.headers.authorization);
+        if (principal?.keyId) await rateLimits.consumeKey(principal.keyId);
         return {
           principal,
           authFailure: failure,
           services,
           log,
+          clientAddress: req.ip ?? "unknown",
+          rateLimits,
           tenant() {
             if (!principal) throw new AppError("UNAUTHENTICATED", failure ?? "Send an API key: Authorization: Bearer <key>");
             if (!principal.tenantId) {

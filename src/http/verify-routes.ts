@@ -2,16 +2,27 @@ import express, { type Router } from "express";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
+import type { RateLimits } from "./rate-limits.js";
 import { pickLanguage, renderVerifyPage, renderVerifyResult, type VerifyOutcome } from "./verify-page.js";
 
 /**
  * The page the e-mail links to. GET only shows the link's state (mail scanners open links); the
  * hire's confirmation is the form's POST, which uses the link (R6).
  */
-export function verifyRoutes(services: Services, log: Logger): Router {
+export function verifyRoutes(services: Services, log: Logger, rateLimits: RateLimits): Router {
   const router = express.Router();
-  const page = (res: express.Response, status: number, html: string) =>
-    res.status(status).set({ "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-robots-tag": "noindex" }).send(html);
+  // the page and its form are the public door to tokens: limited per client address
+  router.use("/verify", async (req, res, next) => {
+    try {
+      await rateLimits.consumePublic(req.ip ?? "unknown");
+      next();
+    } catch (error) {
+      if (!(error instanceof AppError)) return next(error);
+      const language = pickLanguage(req.get("accept-language"), stringParam(req.query.lang));
+      res.set("retry-after", String(error.extensions.retryAfterSeconds ?? 60));
+      page(res, 429, renderVerifyResult({ language, outcome: "RATE_LIMITED" }));
+    }
+  });
 
   router.get("/verify", async (req, res) => {
     const language = pickLanguage(req.get("accept-language"), stringParam(req.query.lang));
@@ -33,6 +44,10 @@ export function verifyRoutes(services: Services, log: Logger): Router {
     }
   });
   return router;
+}
+
+function page(res: express.Response, status: number, html: string) {
+  res.status(status).set({ "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-robots-tag": "noindex" }).send(html);
 }
 
 function stringParam(value: unknown): string | undefined {

@@ -22,7 +22,14 @@ export interface GraphQLResponse<T> {
  * variables as production (`env`), and answers through HTTP.
  */
 export async function startTestApp(env: Record<string, string>, options: AppOptions & { beforeStart?: (app: App) => void } = {}): Promise<TestApp> {
-  const config = loadConfig({ PORT: "0", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
+  // rate limits far above what a test sends, unless the test is about them
+  const config = loadConfig({
+    PORT: "0",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    RATE_LIMIT_PUBLIC_PER_MINUTE: "100000",
+    RATE_LIMIT_KEY_PER_MINUTE: "100000",
+    ...env,
+  });
   // a short job lock: Agenda's liveness check of a finished job otherwise holds the test process for a minute
   const app = await App.create(config, createLogger(config.logLevel), { ...options, jobTuning: { lockLifetimeMs: 4000, ...options.jobTuning } });
   options.beforeStart?.(app);
