@@ -1,6 +1,7 @@
 import { Transform, type Readable } from "node:stream";
 import express, { type Router } from "express";
 import { CsvError, parse } from "csv-parse";
+import type { Principal } from "../auth/principal.js";
 import type { Role } from "../auth/roles.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -45,9 +46,9 @@ export function importRoutes(services: Services, log: Logger, limits: Partial<Im
   router.post("/import/hires", async (req, res) => {
     let upload: HireFileUpload | undefined;
     try {
-      const scope = await tenantOf(services, req.headers.authorization);
+      const { scope, principal } = await tenantOf(services, req.headers.authorization);
       checkBody(req.headers["content-type"], req.headers["content-length"], max.maxBytes);
-      upload = new HireFileUpload(services, scope, max, log);
+      upload = new HireFileUpload(services, scope, principal, max, log);
       const report = await upload.read(req);
       log.info({ tenantId: scope.tenantId, rows: upload.rowsDone, created: report.created, unchanged: report.unchanged, failed: report.failed }, "hire file imported");
       res.json(report);
@@ -138,6 +139,7 @@ class HireFileUpload {
   constructor(
     private readonly services: Services,
     private readonly scope: TenantScope,
+    private readonly caller: Principal,
     private readonly limits: ImportLimits,
     private readonly log: Logger,
   ) {}
@@ -207,7 +209,7 @@ class HireFileUpload {
     this.pending = [];
     let batch;
     try {
-      batch = await this.services.imports.importRows(this.scope, rows, this.pendingFirstRow);
+      batch = await this.services.imports.importRows(this.scope, rows, this.pendingFirstRow, { caller: this.caller });
     } catch (error) {
       throw new BatchFailed(error);
     }
@@ -324,14 +326,14 @@ class UploadGuard extends Transform {
 
 const notUtf8 = () => new Refusal(400, "BAD_USER_INPUT", 'The file is not UTF-8 text (in Excel: save as "CSV UTF-8")');
 
-async function tenantOf(services: Services, authorization: string | undefined): Promise<TenantScope> {
+async function tenantOf(services: Services, authorization: string | undefined): Promise<{ scope: TenantScope; principal: Principal }> {
   const { principal, failure } = await services.apiKeys.authenticate(authorization);
   if (!principal) throw new Refusal(401, "UNAUTHENTICATED", failure ?? "Send an API key: Authorization: Bearer <key>");
   if (!principal.tenantId) throw new Refusal(403, "FORBIDDEN", "Importing hires works on one tenant's data: use an API key of that tenant");
   if (!importRoles.some((role) => principal.roles.includes(role))) {
     throw new Refusal(403, "FORBIDDEN", `Importing hires needs a key with the role ${importRoles.join(" or ")}`);
   }
-  return services.scope(principal.tenantId);
+  return { scope: services.scope(principal.tenantId), principal };
 }
 
 function checkBody(contentType: string | undefined, contentLength: string | undefined, maxBytes: number): void {

@@ -49,7 +49,7 @@ export class HireResolver {
   @Authorized<Role>("HR_ADMIN", "PARTNER")
   @Mutation(() => RegisterHirePayloadType, { description: "Registers a hire; the same externalId again returns the first hire and sends nothing" })
   registerHire(@Arg("input", () => RegisterHireInput) input: RegisterHireInput, @Ctx() ctx: RequestContext): Promise<Hire> {
-    return ctx.services.hires.register(ctx.tenant(), input);
+    return ctx.services.hires.register(ctx.tenant(), ctx.principal!, input);
   }
 
   // validate: false — a bad row must be reported in `errors` and skipped, not fail the whole
@@ -63,7 +63,7 @@ export class HireResolver {
       throw new AppError("BAD_USER_INPUT", `At most ${MAX_IMPORT_ROWS} rows per request (got ${rows.length}); split the import, or use POST /import/hires with a CSV file`, { field: "rows" });
     }
     const importRows = rows.map(({ employmentTemplateId, ...row }) => ({ ...row, employmentTemplate: employmentTemplateId }));
-    return ctx.services.imports.importRows(ctx.tenant(), importRows, 1, { templateField: "employmentTemplateId" });
+    return ctx.services.imports.importRows(ctx.tenant(), importRows, 1, { templateField: "employmentTemplateId", caller: ctx.principal! });
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
@@ -73,7 +73,7 @@ export class HireResolver {
     @Arg("startDate", () => LocalDateScalar) startDate: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Employment> {
-    return ctx.services.hires.changeStartDate(ctx.tenant(), employmentId, startDate);
+    return ctx.services.hires.changeStartDate(ctx.tenant(), ctx.principal!, employmentId, startDate);
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
@@ -83,12 +83,12 @@ export class HireResolver {
     @Arg("email", () => EmailAddressScalar) email: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Employee> {
-    return ctx.services.hires.changeEmail(ctx.tenant(), employeeId, email);
+    return ctx.services.hires.changeEmail(ctx.tenant(), ctx.principal!, employeeId, email);
   }
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
   @Mutation(() => EmploymentType, { description: "Cancels the pending invitation or the sent link; repeating it changes nothing" })
   cancelEmployment(@Arg("employmentId", () => ID) employmentId: string, @Ctx() ctx: RequestContext): Promise<Employment> {
-    return ctx.services.hires.cancel(ctx.tenant(), employmentId);
+    return ctx.services.hires.cancel(ctx.tenant(), ctx.principal!, employmentId);
   }
 }

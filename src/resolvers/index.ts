@@ -1,6 +1,7 @@
 import { ApiKeyResolver } from "./api-key.resolver.js";
 import { VerifiedDomainResolver } from "./domains.resolver.js";
 import { EmployeeFieldsResolver, EmploymentFieldsResolver, UserFieldsResolver } from "./hire-fields.resolver.js";
+import { EmploymentHistoryResolver } from "./history.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
@@ -19,6 +20,7 @@ export const resolvers = [
   HireResolver,
   EmployeeFieldsResolver,
   EmploymentFieldsResolver,
+  EmploymentHistoryResolver,
   UserFieldsResolver,
   InvitationResolver,
   VerificationResolver,

@@ -49,7 +49,7 @@ export class InvitationResolver {
   @Authorized<Role>("HR_ADMIN")
   @Mutation(() => InvitationType, { description: "Sends a new link now; every earlier link of the employment stops working" })
   resendInvitation(@Arg("employmentId", () => ID) employmentId: string, @Ctx() ctx: RequestContext): Promise<Invitation> {
-    return ctx.services.hires.resend(ctx.tenant(), employmentId);
+    return ctx.services.hires.resend(ctx.tenant(), ctx.principal!, employmentId);
   }
 
   @FieldResolver(() => InvitationStatus)

@@ -1,6 +1,6 @@
 import { Brackets } from "typeorm";
 import { connectStatusOf, type ConnectStatus, type InvitationStatus } from "../domain/hire-status.js";
-import { ConnectAccount, Employee, Employment, EmploymentTemplate, Invitation, User, UserTemplate } from "../entities/index.js";
+import { ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTemplate, Invitation, User, UserTemplate } from "../entities/index.js";
 import type { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
@@ -30,6 +30,11 @@ export class HireQueries {
 
   employmentsOf(scope: TenantScope, employeeId: string): Promise<Employment[]> {
     return scope.query(Employment, "m").andWhere("m.employeeId = :employeeId", { employeeId }).orderBy("m.createdAt", "ASC").getMany();
+  }
+
+  /** The employment's history, oldest first; events of one instant in the order they were written (time-ordered ids). */
+  history(scope: TenantScope, employmentId: string): Promise<EmploymentEvent[]> {
+    return scope.query(EmploymentEvent, "e").andWhere("e.employmentId = :employmentId", { employmentId }).orderBy("e.at", "ASC").addOrderBy("e.id", "ASC").getMany();
   }
 
   userOf(scope: TenantScope, employeeId: string): Promise<User | null> {

@@ -10,6 +10,15 @@ import type { Logger } from "../log.js";
 import type { CatalogService } from "./catalog.service.js";
 import type { Clock } from "./clock.js";
 import type { HireService } from "./hire.service.js";
+import {
+  actorOf,
+  connectedDetail,
+  plannedDetail,
+  recordEvents,
+  registeredDetail,
+  type Caller,
+  type NewEmploymentEvent,
+} from "./history.js";
 import { AfterCommit } from "./invitation-jobs.js";
 import { newInvitation, type InvitationService } from "./invitation.service.js";
 import type { ReviewService } from "./review.service.js";
@@ -45,6 +54,8 @@ export interface ImportReport {
 export interface ImportOptions {
   /** The name the caller knows the template column by (GraphQL: employmentTemplateId). */
   templateField?: string;
+  /** Who imports: recorded in each hire's history. */
+  caller: Caller;
 }
 
 /** Rows written in one transaction: big enough for multi-row INSERTs, small enough to keep transactions short. */
@@ -77,7 +88,7 @@ export class ImportService {
   ) {}
 
   /** `firstRow` is the 1-based number of rows[0] in the whole import (for the error report). */
-  async importRows(scope: TenantScope, rows: ImportRow[], firstRow = 1, options: ImportOptions = {}): Promise<ImportReport> {
+  async importRows(scope: TenantScope, rows: ImportRow[], firstRow: number, options: ImportOptions): Promise<ImportReport> {
     const tenant = await scope.tenant();
     const templates = await scope.find(EmploymentTemplate);
     const errors: ImportRowError[] = [];
@@ -100,10 +111,11 @@ export class ImportService {
       }
     }
 
+    const { caller } = options;
     const after = new AfterCommit();
     const created = new Map<number, Employment>();
     for (let i = 0; i < fresh.length; i += CHUNK) {
-      for (const [row, employment] of await this.writeChunk(scope, tenant, fresh.slice(i, i + CHUNK), after)) created.set(row, employment);
+      for (const [row, employment] of await this.writeChunk(scope, tenant, caller, fresh.slice(i, i + CHUNK), after)) created.set(row, employment);
     }
     await this.invitations.afterCommit(tenant, after, { bulk: true });
 
@@ -151,8 +163,9 @@ export class ImportService {
   }
 
   /** One transaction of multi-row INSERTs; if a concurrent import took an externalId meanwhile, row by row instead. */
-  private async writeChunk(scope: TenantScope, tenant: Tenant, rows: ValidRow[], after: AfterCommit): Promise<[number, Employment][]> {
+  private async writeChunk(scope: TenantScope, tenant: Tenant, caller: Caller, rows: ValidRow[], after: AfterCommit): Promise<[number, Employment][]> {
     const now = this.clock.nowFor(tenant);
+    const actor = actorOf(caller);
     const reviewSteps = (await this.reviews.activeSteps(scope, tenant)).length;
     const verifiedDomains = await this.catalog.verifiedDomains(scope);
     const employees: Employee[] = [];
@@ -160,6 +173,7 @@ export class ImportService {
     const users: User[] = [];
     const invitations: Invitation[] = [];
     const accounts: ConnectAccount[] = [];
+    const events: NewEmploymentEvent[] = [];
     const chunkAfter = new AfterCommit();
     for (const row of rows) {
       const employee = Object.assign(new Employee(), {
@@ -197,16 +211,20 @@ export class ImportService {
         reviewPending: reviewSteps > 0,
         now,
       });
+      const event = (kind: NewEmploymentEvent["kind"], detail: string) => ({ tenantId: tenant.id, employmentId: employment.id, kind, at: now, actor, detail });
+      events.push(event("REGISTERED", registeredDetail({ startDate: row.startDate, email: row.email, hasUser: user !== null, reviewSteps })));
       if (plan.action === "SEND_NOW" || plan.action === "SEND_LATER") {
         const invitation = newInvitation(employment, user!, row.email!, plan.sendAt!, now);
         employment.currentInvitationId = invitation.id;
         invitations.push(invitation);
         if (plan.action === "SEND_NOW") chunkAfter.sendNow.push(invitation.id);
         else chunkAfter.sendLater.push({ invitationId: invitation.id, at: plan.sendAt! });
+        events.push(event("PLANNED", plannedDetail(plan.action, plan.sendAt!, row.email!)));
       } else if (plan.action === "CONNECT_NOW") {
         accounts.push(
           Object.assign(new ConnectAccount(), { id: randomUUID(), tenantId: tenant.id, userId: user!.id, email: row.email!, method: "VERIFIED_DOMAIN", createdAt: now }),
         );
+        events.push(event("CONNECTED", connectedDetail("VERIFIED_DOMAIN", row.email!)));
       }
       employees.push(employee);
       employments.push(employment);
@@ -220,21 +238,22 @@ export class ImportService {
         if (users.length) await m.insert(User, users);
         if (invitations.length) await m.insert(Invitation, invitations);
         if (accounts.length) await m.insert(ConnectAccount, accounts);
+        await recordEvents(m, events);
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       this.log.info({ tenantId: tenant.id, rows: rows.length }, "import chunk raced another registration; writing it row by row");
-      return this.writeRowByRow(scope, rows);
+      return this.writeRowByRow(scope, caller, rows);
     }
     after.sendNow.push(...chunkAfter.sendNow);
     after.sendLater.push(...chunkAfter.sendLater);
     return rows.map((row, i) => [row.row, employments[i]!]);
   }
 
-  private async writeRowByRow(scope: TenantScope, rows: ValidRow[]): Promise<[number, Employment][]> {
+  private async writeRowByRow(scope: TenantScope, caller: Caller, rows: ValidRow[]): Promise<[number, Employment][]> {
     const written: [number, Employment][] = [];
     for (const row of rows) {
-      const hire = await this.hires.register(scope, { ...row, employmentTemplateId: row.template.id });
+      const hire = await this.hires.register(scope, caller, { ...row, employmentTemplateId: row.template.id });
       written.push([row.row, hire.employment]);
     }
     return written;

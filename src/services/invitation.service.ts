@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { In, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
+import { maskEmail } from "../domain/hire-status.js";
 import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/invitation-policy.js";
 import { retryDelayMs } from "../domain/retry.js";
 import { ConnectAccount, Employee, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
@@ -8,6 +9,7 @@ import { invitationMail } from "../mail/invitation-mail.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Clock } from "./clock.js";
 import { AfterCommit, type InvitationJobs } from "./invitation-jobs.js";
+import { connectedDetail, plannedDetail, recordEvent, SYSTEM, type Actor } from "./history.js";
 import { generateLinkToken, hashLinkToken } from "./link-token.js";
 
 /** A new invitation of `employment`, planned for `sendAt`; nothing is stored yet. */
@@ -51,6 +53,8 @@ export interface PlanContext {
   reviewPending: boolean;
   /** Ignore the start date and send at once (an address changed after sending, a resend). */
   sendImmediately?: boolean;
+  /** Who caused the (re)plan: recorded with its PLANNED or CONNECTED event. */
+  actor: Actor;
 }
 
 /**
@@ -89,40 +93,58 @@ export class InvitationService {
 
     if (action === "CONNECT_NOW") {
       await this.replaceCurrent(manager, employment, now);
-      await this.connect(manager, user!, email!, "VERIFIED_DOMAIN", now);
+      await this.connect(manager, user!, email!, "VERIFIED_DOMAIN", now, { employmentId: employment.id, actor: context.actor });
     } else if (action === "SEND_NOW" || action === "SEND_LATER") {
-      const invitationId = await this.scheduleOne(manager, employment, user!, email!, sendAt!, now);
+      const { invitationId, changed } = await this.scheduleOne(manager, employment, user!, email!, sendAt!, now);
       if (action === "SEND_NOW") after.sendNow.push(invitationId);
       else after.sendLater.push({ invitationId, at: sendAt! });
+      // a repeated request that plans the same send again is no new event
+      if (changed) {
+        await recordEvent(manager, { tenantId: tenant.id, employmentId: employment.id, kind: "PLANNED", at: now, actor: context.actor, detail: plannedDetail(action, sendAt!, email!) });
+      }
     } else {
       await this.replaceCurrent(manager, employment, now, ["SCHEDULED"]);
     }
     return { action, sendAt, expiresAt: sendAt ? linkExpiresAt(sendAt, tenant.timeZone) : null };
   }
 
-  /** Reuses a still-scheduled invitation (nothing was sent for it) or starts a new one. */
-  private async scheduleOne(manager: EntityManager, employment: Employment, user: User, email: string, sendAt: Date, now: Date): Promise<string> {
+  /**
+   * Reuses a still-scheduled invitation (nothing was sent for it) or starts a new one. `changed`:
+   * the send is new, or its time or address moved.
+   */
+  private async scheduleOne(
+    manager: EntityManager,
+    employment: Employment,
+    user: User,
+    email: string,
+    sendAt: Date,
+    now: Date,
+  ): Promise<{ invitationId: string; changed: boolean }> {
     if (employment.currentInvitationId) {
+      const before = await manager.findOneBy(Invitation, { id: employment.currentInvitationId });
       const moved = await manager.update(
         Invitation,
         { id: employment.currentInvitationId, status: "SCHEDULED" },
         { email, sendAt, dueAt: sendAt, attempts: 0, lastError: null },
       );
-      if (moved.affected === 1) return employment.currentInvitationId;
+      if (moved.affected === 1) {
+        const changed = before?.status !== "SCHEDULED" || before.sendAt.getTime() !== sendAt.getTime() || before.email !== email;
+        return { invitationId: employment.currentInvitationId, changed };
+      }
       await this.replaceCurrent(manager, employment, now);
     }
     const invitation = newInvitation(employment, user, email, sendAt, now);
     await manager.insert(Invitation, invitation);
     await manager.update(Employment, { id: employment.id }, { currentInvitationId: invitation.id });
     employment.currentInvitationId = invitation.id;
-    return invitation.id;
+    return { invitationId: invitation.id, changed: true };
   }
 
   /** A new invitation, sent at once; every earlier link of the employment stops working. */
   async resend(manager: EntityManager, employment: Employment, user: User, email: string, now: Date, after: AfterCommit): Promise<void> {
     await this.replaceCurrent(manager, employment, now);
     employment.currentInvitationId = null;
-    after.sendNow.push(await this.scheduleOne(manager, employment, user, email, now, now));
+    after.sendNow.push((await this.scheduleOne(manager, employment, user, email, now, now)).invitationId);
   }
 
   /** Cancels the current invitation if it is unfinished: a scheduled one is never sent, a sent link stops working. */
@@ -135,11 +157,20 @@ export class InvitationService {
     );
   }
 
-  async connect(manager: EntityManager, user: User, email: string, method: ConnectAccount["method"], now: Date): Promise<ConnectAccount> {
+  /** Creates the user's Connect account (CONNECTED, by `event.actor`); an existing one is returned as it is. */
+  async connect(
+    manager: EntityManager,
+    user: User,
+    email: string,
+    method: ConnectAccount["method"],
+    now: Date,
+    event: { employmentId: string; actor: Actor },
+  ): Promise<ConnectAccount> {
     const existing = await manager.findOneBy(ConnectAccount, { userId: user.id });
     if (existing) return existing;
     const account = Object.assign(new ConnectAccount(), { id: randomUUID(), tenantId: user.tenantId, userId: user.id, email, method, createdAt: now });
     await manager.insert(ConnectAccount, account);
+    await recordEvent(manager, { tenantId: user.tenantId, employmentId: event.employmentId, kind: "CONNECTED", at: now, actor: event.actor, detail: connectedDetail(method, email) });
     return account;
   }
 
@@ -207,11 +238,21 @@ export class InvitationService {
       const attempts = row.attempts + 1;
       const dueAt = new Date(now.getTime() + retryDelayMs(attempts));
       const message = error instanceof Error ? error.message : String(error);
-      await this.dataSource.manager.update(
+      const failed = await this.dataSource.manager.update(
         Invitation,
         { id: invitationId, status: "SENDING" },
         { status: "SCHEDULED", dueAt, leaseUntil: null, tokenHash: null, lastError: message.slice(0, 500) },
       );
+      if (failed.affected === 1) {
+        await recordEvent(this.dataSource.manager, {
+          tenantId: tenant.id,
+          employmentId: row.employmentId,
+          kind: "SEND_FAILED",
+          at: now,
+          actor: SYSTEM,
+          detail: `attempt ${attempts} to ${maskEmail(row.email)}, retry at ${dueAt.toISOString()}: ${message}`,
+        });
+      }
       this.log.warn({ invitationId, attempts, retryAt: dueAt, err: error }, "invitation not delivered; will retry");
       if (!tenant.sandbox) await this.jobs.scheduleSend(invitationId, dueAt).catch(() => undefined);
       return;
@@ -222,6 +263,16 @@ export class InvitationService {
       { status: "SENT", sentAt: now, expiresAt, leaseUntil: null, lastError: null },
     );
     this.log.info({ invitationId, tenantId: tenant.id, attempts: row.attempts + 1 }, sent.affected === 1 ? "invitation sent" : "invitation sent, but cancelled meanwhile");
+    if (sent.affected === 1) {
+      await recordEvent(this.dataSource.manager, {
+        tenantId: tenant.id,
+        employmentId: row.employmentId,
+        kind: "SENT",
+        at: now,
+        actor: SYSTEM,
+        detail: `attempt ${row.attempts + 1} to ${maskEmail(row.email)}, link valid until ${expiresAt.toISOString()}`,
+      });
+    }
     if (sent.affected === 1 && !tenant.sandbox) {
       await this.jobs.scheduleExpiry(invitationId, expiresAt).catch(() => undefined); // the sweep expires it otherwise
     }
@@ -245,16 +296,27 @@ export class InvitationService {
     }
   }
 
-  /** Marks a sent link expired once its time has passed. A second run changes nothing. */
-  async expire(invitationId: string): Promise<void> {
+  /** Marks a sent link expired once its time has passed; true if this call did. A second run changes nothing. */
+  async expire(invitationId: string): Promise<boolean> {
     const row = await this.dataSource.manager.findOneBy(Invitation, { id: invitationId });
-    if (!row || row.status !== "SENT") return;
+    if (!row || row.status !== "SENT") return false;
     const tenant = await this.dataSource.manager.findOneByOrFail(Tenant, { id: row.tenantId });
-    await this.dataSource.manager.update(
+    const expired = await this.dataSource.manager.update(
       Invitation,
       { id: invitationId, status: "SENT", expiresAt: LessThanOrEqual(this.clock.nowFor(tenant)) },
       { status: "EXPIRED" },
     );
+    if (expired.affected !== 1) return false;
+    // at the instant the link stopped working, however late the job or the sweep noticed it
+    await recordEvent(this.dataSource.manager, {
+      tenantId: tenant.id,
+      employmentId: row.employmentId,
+      kind: "EXPIRED",
+      at: row.expiresAt!,
+      actor: SYSTEM,
+      detail: `the link to ${maskEmail(row.email)} was not used`,
+    });
+    return true;
   }
 
   /**
@@ -281,13 +343,22 @@ export class InvitationService {
       .limit(limit)
       .getMany();
     for (const { id } of due) await this.deliver(id);
-    const expired = await this.dataSource.manager
-      .createQueryBuilder()
-      .update(Invitation)
-      .set({ status: "EXPIRED" })
-      .where("status = 'SENT' AND expiresAt <= :now", { now })
-      .andWhere(live("tenantId"), { no: false })
-      .execute();
-    return { sent: due.length, expired: expired.affected ?? 0, reclaimed: reclaimed.affected ?? 0 };
+    // one by one, through expire(), so that each expiry is in the employment's history
+    let expired = 0;
+    for (;;) {
+      const ended = await this.dataSource.manager
+        .createQueryBuilder(Invitation, "i")
+        .select(["i.id"])
+        .where("i.status = 'SENT' AND i.expiresAt <= :now", { now })
+        .andWhere(live("i.tenantId"), { no: false })
+        .orderBy("i.expiresAt", "ASC")
+        .limit(limit)
+        .getMany();
+      let batch = 0;
+      for (const { id } of ended) if (await this.expire(id)) batch++;
+      expired += batch;
+      if (ended.length < limit || batch === 0) break;
+    }
+    return { sent: due.length, expired, reclaimed: reclaimed.affected ?? 0 };
   }
 }

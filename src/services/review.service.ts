@@ -4,6 +4,7 @@ import { Employment, ReviewDecision, ReviewStep, type Tenant } from "../entities
 import { isUniqueViolation } from "../db/errors.js";
 import { AppError, badInput, conflict, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
+import { actorOf, recordEvent } from "./history.js";
 import { AfterCommit } from "./invitation-jobs.js";
 import type { InvitationService } from "./invitation.service.js";
 import type { TenantScope } from "./tenant-scope.js";
@@ -71,7 +72,7 @@ export class ReviewService {
         Object.assign(employment, { approvedSteps: position, reviewStatus: "APPROVED" });
         const employee = await tx.findOne(Employee, { id: employment.employeeId });
         const user = await tx.findOne(User, { employeeId: employment.employeeId });
-        await this.invitations.plan(tx.manager, { tenant, employment, user, email: employee!.email, now, reviewPending: false }, after);
+        await this.invitations.plan(tx.manager, { tenant, employment, user, email: employee!.email, now, reviewPending: false, actor: actorOf(principal) }, after);
       }
     });
     await this.invitations.afterCommit(tenant, after);
@@ -119,13 +120,14 @@ export class ReviewService {
     now: Date,
   ): Promise<void> {
     const step = await tx.findOne(ReviewStep, { position });
+    const stepName = step?.name ?? `Step ${position}`;
     try {
       await tx.insert(ReviewDecision, [
         {
           id: randomUUID(),
           employmentId: employment.id,
           position,
-          stepName: step?.name ?? `Step ${position}`,
+          stepName,
           decision,
           decidedByKeyId: principal.keyId,
           decidedBy: principal.keyName,
@@ -137,5 +139,7 @@ export class ReviewService {
       if (isUniqueViolation(error)) throw conflict(`Step ${position} was decided by someone else a moment ago`);
       throw error;
     }
+    const detail = `step ${position} of ${employment.reviewSteps} "${stepName}"${reason ? `: ${reason}` : ""}`;
+    await recordEvent(tx.manager, { tenantId: tx.tenantId, employmentId: employment.id, kind: decision, at: now, actor: actorOf(principal), detail });
   }
 }

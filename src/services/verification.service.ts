@@ -4,6 +4,7 @@ import { ConnectAccount, Invitation, Tenant, User } from "../entities/index.js";
 import { AppError } from "../errors.js";
 import type { Clock } from "./clock.js";
 import type { InvitationService } from "./invitation.service.js";
+import { HIRE, recordEvent } from "./history.js";
 import { hashLinkToken } from "./link-token.js";
 
 export interface LinkInfo {
@@ -55,8 +56,10 @@ export class VerificationService {
         .where("id = :id AND status = 'SENT' AND expiresAt > :now", { id: invitation.id, now })
         .execute();
       if (used.affected !== 1) return null; // used, expired or superseded a moment ago
+      const { tenantId, employmentId } = invitation;
+      await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at: now, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
       const user = await manager.findOneByOrFail(User, { id: invitation.userId });
-      return this.invitations.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", now);
+      return this.invitations.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", now, { employmentId, actor: HIRE });
     });
     if (account) return account;
     const again = await this.find(token);

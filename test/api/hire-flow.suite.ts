@@ -400,6 +400,168 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       });
     });
 
+    describe("history", () => {
+      const HISTORY = `query($id: ID!) { employment(id: $id) { history { kind at actor detail } } }`;
+      const ADMIN = "Initial HR admin key";
+      const history = async (tenant: HrTenant, id: string): Promise<{ kind: string; at: string; actor: string; detail: string | null }[]> =>
+        (await t.gql(HISTORY, { id }, tenant.key)).data.employment.history;
+      const steps = (events: { kind: string; at: string; actor: string }[]) => events.map(({ kind, at, actor }) => [kind, at, actor]);
+      const masked = (email: string) => `${email[0]}***@${email.split("@")[1]}`;
+      const newKey = async (tenant: HrTenant, name: string, role: string) =>
+        (await t.gql(`mutation($name: String!) { createApiKey(input: { name: $name, roles: [${role}] }) { apiKey } }`, { name }, tenant.key)).data.createApiKey.apiKey as string;
+      /** No detail shows a whole address or a link token. */
+      const assertSafe = (events: { detail: string | null }[], emails: string[]) => {
+        const tokens = emails.flatMap((email) => smtp.linksTo(email).map((link) => new URL(link).searchParams.get("token")!));
+        for (const { detail } of events) {
+          for (const secret of [...emails, ...emails.map((e) => e.toLowerCase()), ...tokens]) {
+            assert.ok(!detail?.includes(secret), `"${detail}" must not contain ${secret}`);
+          }
+        }
+      };
+
+      test("registered, re-planned by a start date change, sent on the test clock, verified: each step with who and when", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const payroll = await newKey(tenant, "Payroll", "PARTNER");
+        const email = address("history");
+        const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+        await advance(t, tenant, "2026-03-25T15:00:00Z");
+        const change = `mutation($id: ID!, $d: LocalDate!) { changeStartDate(employmentId: $id, startDate: $d) { id } }`;
+        await t.gql(change, { id: hire.employment.id, d: "2026-04-10" }, payroll);
+        await advance(t, tenant, "2026-04-09T09:00:00Z");
+        await t.gql(VERIFY, { token: tokenMailedTo(smtp, email) });
+
+        const events = await history(tenant, hire.employment.id);
+        assert.deepEqual(steps(events), [
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["PLANNED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["START_DATE_CHANGED", "2026-03-25T15:00:00.000Z", "Payroll"],
+          ["PLANNED", "2026-03-25T15:00:00.000Z", "Payroll"],
+          ["SENT", "2026-04-09T07:00:00.000Z", "system"],
+          ["VERIFIED", "2026-04-09T09:00:00.000Z", "hire"],
+          ["CONNECTED", "2026-04-09T09:00:00.000Z", "hire"],
+        ]);
+        assert.deepEqual(events.map((e) => e.detail), [
+          `start 2026-03-27, ${masked(email)}`,
+          `SEND_LATER: send at 2026-03-26T08:00:00.000Z to ${masked(email)}`,
+          "2026-03-27 → 2026-04-10",
+          `SEND_LATER: send at 2026-04-09T07:00:00.000Z to ${masked(email)}`,
+          `attempt 1 to ${masked(email)}, link valid until 2026-04-13T22:00:00.000Z`,
+          `the link sent to ${masked(email)}`,
+          `EMAIL_VERIFICATION ${masked(email)}`,
+        ]);
+        assertSafe(events, [email]);
+      });
+
+      test("a refused delivery, an address change after sending, an expiry and a resend: by the system and by HR", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const [first, second] = [address("first"), address("second")];
+        smtp.refuseNext(1);
+        const hire = await register(t, tenant, { email: first, startDate: "2026-03-26" });
+        await advance(t, tenant, "2026-03-25T14:00:00Z"); // the retry goes out at 13:00:30
+        await t.gql(`mutation($id: ID!, $e: EmailAddress!) { changeEmail(employeeId: $id, email: $e) { id } }`, { id: hire.employee.id, e: second }, tenant.key);
+        await advance(t, tenant, "2026-04-01T10:00:00Z");
+        await t.gql(`mutation($id: ID!) { resendInvitation(employmentId: $id) { id } }`, { id: hire.employment.id }, tenant.key);
+        await t.gql(`mutation($id: ID!) { resendInvitation(employmentId: $id) { id } }`, { id: hire.employment.id }, tenant.key);
+
+        const events = await history(tenant, hire.employment.id);
+        assert.deepEqual(steps(events), [
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["PLANNED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["SEND_FAILED", "2026-03-25T13:00:00.000Z", "system"],
+          ["SENT", "2026-03-25T13:00:30.000Z", "system"],
+          ["EMAIL_CHANGED", "2026-03-25T14:00:00.000Z", ADMIN],
+          ["PLANNED", "2026-03-25T14:00:00.000Z", ADMIN],
+          ["SENT", "2026-03-25T14:00:00.000Z", "system"],
+          ["EXPIRED", "2026-03-29T22:00:00.000Z", "system"],
+          ["RESENT", "2026-04-01T10:00:00.000Z", ADMIN],
+          ["SENT", "2026-04-01T10:00:00.000Z", "system"],
+          ["RESENT", "2026-04-01T10:00:00.000Z", ADMIN],
+          ["SENT", "2026-04-01T10:00:00.000Z", "system"],
+        ]);
+        assert.match(events[2]!.detail!, /^attempt 1 to f\*\*\*@example\.org, retry at 2026-03-25T13:00:30\.000Z: .*451/);
+        assert.match(events[3]!.detail!, /^attempt 2 /);
+        assert.equal(events[4]!.detail, `${masked(first)} → ${masked(second)}`);
+        assert.equal(events[5]!.detail, `SEND_NOW: send at 2026-03-25T14:00:00.000Z to ${masked(second)}`);
+        assertSafe(events, [first, second]);
+      });
+
+      test("an import records who registered each hire", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const importer = await newKey(tenant, "Recruiting system", "PARTNER");
+        const email = address("imp-history");
+        const rows = [{ firstName: "Anna", lastName: "Berg", email, startDate: "2026-03-26", employmentTemplateId: tenant.templateId }];
+        const report = await t.gql(`mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { employments { id } } }`, { rows }, importer);
+        const events = await history(tenant, report.data.importHires.employments[0].id);
+        assert.deepEqual(steps(events), [
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", "Recruiting system"],
+          ["PLANNED", "2026-03-25T13:00:00.000Z", "Recruiting system"],
+          ["SENT", "2026-03-25T13:00:00.000Z", "system"],
+        ]);
+        assertSafe(events, [email]);
+      });
+
+      test("review: each approval by the deciding key's name, the final one plans the send; a rejection with its reason", async () => {
+        const tenant = await hrTenant(t, { name: "Review history AB", sandbox: true, clockStart: T0, hasEmployeeLicense: true });
+        await t.gql(`mutation { setReviewFlow(steps: [{ name: "Manager" }, { name: "HR" }]) { id } }`, {}, tenant.key);
+        const reviewer = await newKey(tenant, "Line manager", "REVIEWER");
+        const APPROVE = `mutation($id: ID!) { approveReviewStep(employmentId: $id) { id } }`;
+        const [approvedEmail, rejectedEmail] = [address("approved"), address("rejected")];
+        const approved = await register(t, tenant, { email: approvedEmail, startDate: "2026-04-10" });
+        const rejected = await register(t, tenant, { email: rejectedEmail, startDate: "2026-04-10" });
+        await advance(t, tenant, "2026-03-27T10:00:00Z");
+        await t.gql(APPROVE, { id: approved.employment.id }, reviewer);
+        await t.gql(APPROVE, { id: approved.employment.id }, tenant.key);
+        await t.gql(APPROVE, { id: rejected.employment.id }, reviewer);
+        const reason = `Position withdrawn; write to ${rejectedEmail}`;
+        await t.gql(`mutation($id: ID!, $reason: String) { rejectEmployment(employmentId: $id, reason: $reason) { id } }`, { id: rejected.employment.id, reason }, reviewer);
+
+        const yes = await history(tenant, approved.employment.id);
+        assert.deepEqual(steps(yes), [
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["APPROVED", "2026-03-27T10:00:00.000Z", "Line manager"],
+          ["APPROVED", "2026-03-27T10:00:00.000Z", ADMIN],
+          ["PLANNED", "2026-03-27T10:00:00.000Z", ADMIN],
+        ]);
+        assert.deepEqual(yes.map((e) => e.detail), [
+          `start 2026-04-10, ${masked(approvedEmail)}, review: 2 steps`,
+          'step 1 of 2 "Manager"',
+          'step 2 of 2 "HR"',
+          `SEND_LATER: send at 2026-04-09T07:00:00.000Z to ${masked(approvedEmail)}`,
+        ]);
+        const no = await history(tenant, rejected.employment.id);
+        assert.deepEqual(steps(no), [
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["APPROVED", "2026-03-27T10:00:00.000Z", "Line manager"],
+          ["REJECTED", "2026-03-27T10:00:00.000Z", "Line manager"],
+        ]);
+        assert.equal(no[2]!.detail, `step 2 of 2 "HR": Position withdrawn; write to ${masked(rejectedEmail)}`, "an address in the reason is masked too");
+        assertSafe([...yes, ...no], [approvedEmail, rejectedEmail]);
+      });
+
+      test("cancelled: recorded once, by the key that cancelled; nothing is recorded for a refused change", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const email = address("cancel-history");
+        const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+        await advance(t, tenant, "2026-03-25T16:00:00Z");
+        const cancel = `mutation($id: ID!) { cancelEmployment(employmentId: $id) { id } }`;
+        await t.gql(cancel, { id: hire.employment.id }, tenant.key);
+        await t.gql(cancel, { id: hire.employment.id }, tenant.key);
+        const refused = await t.gql(`mutation($id: ID!, $d: LocalDate!) { changeStartDate(employmentId: $id, startDate: $d) { id } }`, { id: hire.employment.id, d: "2026-04-10" }, tenant.key);
+        assert.equal(errorCode(refused), "CONFLICT");
+        await advance(t, tenant, "2026-03-27T12:00:00Z");
+
+        const events = await history(tenant, hire.employment.id);
+        assert.deepEqual(steps(events), [
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["PLANNED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["CANCELLED", "2026-03-25T16:00:00.000Z", ADMIN],
+        ]);
+        assertSafe(events, [email]);
+        const other = await createTenant(t);
+        assert.equal((await t.gql(HISTORY, { id: hire.employment.id }, other.key)).data.employment, null, "another tenant sees no history");
+      });
+    });
+
     describe("importHires", () => {
       const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) {
         created unchanged failed errors { row field message } employments { id startDate connectStatus reviewStatus employee { firstName externalId } } } }`;
@@ -593,6 +755,8 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       await Promise.all([1, 2, 3, 4].map(() => t.app.services.invitations.deliver(id)));
       await t.app.services.invitations.sweep();
       assert.equal(mailsTo(smtp, email).length, 1);
+      const history = await t.gql(`query($id: ID!) { employment(id: $id) { history { kind } } }`, { id: hire.employment.id }, tenant.key);
+      assert.deepEqual(history.data.employment.history.map((e: any) => e.kind), ["REGISTERED", "PLANNED", "SENT"], "and is recorded once");
     });
 
     test("live tenant: a lost job is made good by the sweep; a second sweep sends nothing more", async () => {
@@ -610,6 +774,8 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       await t.app.services.invitations.sweep();
       const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
       assert.equal(status.data.accountStatus.invitation.status, "EXPIRED");
+      const history = await t.gql(`query($id: ID!) { employment(id: $id) { history { kind at actor } } }`, { id: hire.employment.id }, tenant.key);
+      assert.deepEqual(history.data.employment.history.at(-1), { kind: "EXPIRED", at: "2026-03-30T22:00:00.000Z", actor: "system" }, "the sweep's expiry is recorded, at the link's expiry");
     });
   });
 }
