@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import type { ApolloServer } from "@apollo/server";
 import type { Agenda } from "agenda";
+import type { Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { RequestContext } from "./auth/context.js";
 import { resolveOperatorKey } from "./auth/operator-key.js";
@@ -11,12 +12,16 @@ import { createDataSource } from "./db/data-source.js";
 import { EmbeddedPostgres } from "./db/embedded-postgres.js";
 import { migrate } from "./db/migrate.js";
 import { createApollo } from "./http/graphql.js";
+import { graphqlMetricsPlugin } from "./http/graphql-metrics.js";
 import type { ImportLimits } from "./http/import-routes.js";
 import { RateLimits } from "./http/rate-limits.js";
 import { createHttpApp } from "./http/server.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
-import { createJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
+import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
+import { instrumentMailer } from "./mail/instrumented-mailer.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
+import { registerInvitationGauges } from "./metrics/invitation-gauges.js";
+import { createMetricsRegistry } from "./metrics/registry.js";
 import type { Logger } from "./log.js";
 import { buildAppSchema } from "./schema/build-schema.js";
 import { Clock } from "./services/clock.js";
@@ -52,6 +57,8 @@ export class App {
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
     private readonly importLimits: Partial<ImportLimits> | undefined,
+    /** This process's Prometheus metrics, served at /metrics. */
+    readonly metrics: Registry,
   ) {}
 
   get agenda(): Agenda {
@@ -74,11 +81,13 @@ export class App {
       dataSource = await createDataSource(config.databaseUrl ?? embedded!.url);
       await dataSource.initialize();
       await migrate(dataSource, log);
-      jobs = createJobStore(config.jobsUrl ?? embedded!.url, !config.jobsUrl, { name: `${hostname()}:${process.pid}`, log });
+      jobs = await openJobStore(config.jobsUrl ?? embedded!.url, !config.jobsUrl, { name: `${hostname()}:${process.pid}`, log });
       await jobs.agenda.ready;
       const operatorKey = await resolveOperatorKey(config.operatorApiKey, config.dataDir);
-      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
+      const metrics = createMetricsRegistry();
+      const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log }), metrics);
       const clock = options.clock ?? new Clock();
+      registerInvitationGauges(metrics, dataSource, clock, log);
       const services = createServices({
         dataSource,
         clock,
@@ -90,7 +99,7 @@ export class App {
       });
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
-      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options.importLimits);
+      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options.importLimits, metrics);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
       if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -103,6 +112,7 @@ export class App {
   async start(): Promise<void> {
     if (this.servesApi) {
       this.apollo = createApollo(await buildAppSchema(), this.httpServer, this.log, { introspection: this.config.introspection });
+      this.apollo.addPlugin(graphqlMetricsPlugin(this.metrics));
       await this.apollo.start();
     }
     const probes = {
@@ -113,6 +123,7 @@ export class App {
         importLimits: this.importLimits,
         rateLimits: new RateLimits(this.config.rateLimits),
         trustProxyHops: this.config.trustProxyHops,
+        observability: { registry: this.metrics, agenda: this.jobs.agenda, metricsToken: this.config.metricsToken },
       }));
     await new Promise<void>((resolve, reject) => {
       this.httpServer.once("error", reject);

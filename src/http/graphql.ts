@@ -5,6 +5,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
 import type { RequestContext } from "../auth/context.js";
+import { isUnreachable } from "../db/unavailable.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 
@@ -21,9 +22,24 @@ const CONTRACT_CODES = new Set([
   "LINK_INVALID",
   "RATE_LIMITED",
   "NOT_IMPLEMENTED",
+  "SERVICE_UNAVAILABLE", // not a refusal: a store is unreachable, retry later (HTTP 503)
 ]);
 /** Apollo's own codes for a request that is not valid GraphQL: the client must fix its input. */
 const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE"]);
+
+export const UNAVAILABLE_MESSAGE = "The service is temporarily unavailable: its database cannot be reached. Try again shortly.";
+
+/** An answer with a SERVICE_UNAVAILABLE error goes out as HTTP 503, so that clients and balancers retry. */
+const unavailableStatus: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+        if (errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) response.http.status = 503;
+      },
+    };
+  },
+};
 
 interface ValidationFailure {
   property: string;
@@ -54,7 +70,7 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     allowBatchedHttpRequests: false,
     validationRules: protection.validationRules,
     // armor is typed against Apollo's CommonJS build, we run its ESM build: the same plugin interface
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), unavailableStatus, ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[])],
     formatError: (formatted, error) => formatError(formatted, error, log),
   });
 }
@@ -72,6 +88,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (CONTRACT_CODES.has(code)) return { ...base, extensions: { code } };
   if (REQUEST_CODES.has(code)) return { ...base, extensions: { code: "BAD_USER_INPUT", reason: code } };
 
+  if (isUnreachable(original) || isUnreachable(error)) {
+    log.warn({ err: original, path: formatted.path }, "a store is unreachable");
+    return { message: UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: "SERVICE_UNAVAILABLE" } };
+  }
   log.error({ err: original, path: formatted.path }, "internal error while answering a GraphQL request");
   return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }

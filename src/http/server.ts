@@ -1,11 +1,17 @@
 import express, { type Express } from "express";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { ApolloServer } from "@apollo/server";
+import { GraphQLError } from "graphql";
 import type { RequestContext } from "../auth/context.js";
+import { isUnreachable } from "../db/unavailable.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
 import { importRoutes, type ImportLimits } from "./import-routes.js";
+import { httpMetrics } from "./metrics.js";
+import { operatorRoutes, type Observability } from "./operator-routes.js";
+import { requestLog } from "./request-log.js";
+import { UNAVAILABLE_MESSAGE } from "./graphql.js";
 import type { RateLimits } from "./rate-limits.js";
 import { verifyRoutes } from "./verify-routes.js";
 
@@ -15,19 +21,23 @@ export interface Probes {
   jobStore(): Promise<void>;
 }
 
-/** The HTTP surface: GraphQL (not on a worker-only process), liveness and readiness. */
 export interface HttpOptions {
   importLimits?: Partial<ImportLimits>;
   rateLimits: RateLimits;
   /** Proxies in front of us whose X-Forwarded-For names the client (0: none). */
   trustProxyHops?: number;
+  /** Request logs, metrics and the operator routes (/metrics, /admin/jobs). */
+  observability?: Observability;
 }
 
+/** The HTTP surface: GraphQL, /verify and the CSV import (not on a worker-only process), operator routes, liveness and readiness. */
 export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger, options: HttpOptions): Express {
   const { importLimits, rateLimits } = options;
   const app = express();
   app.set("trust proxy", options.trustProxyHops ?? 0);
   app.disable("x-powered-by");
+  if (options.observability) app.use(requestLog(log, services), httpMetrics(options.observability.registry));
+  if (options.observability) app.use(operatorRoutes({ services, log, ...options.observability }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -57,7 +67,10 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
     express.json({ limit: "10mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
-        const { principal, failure } = await services.apiKeys.authenticate(req.headers.authorization);
+        const { principal, failure } = await services.apiKeys.authenticate(req.headers.authorization).catch((error: unknown) => {
+          if (!isUnreachable(error)) throw error;
+          throw new GraphQLError(UNAVAILABLE_MESSAGE, { extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } } });
+        });
         if (principal?.keyId) await rateLimits.consumeKey(principal.keyId);
         return {
           principal,

@@ -29,7 +29,7 @@ export function jobStoreKind(url: string, embedded: boolean): JobStoreKind {
  * Agenda on the job store that JOBS_URL names, each through Agenda's official backend. The embedded
  * store is the embedded PostgreSQL: its connections do not share LISTEN/NOTIFY, so it polls instead.
  */
-export function createJobStore(url: string, embedded: boolean, options: JobStoreOptions): JobStore {
+export async function openJobStore(url: string, embedded: boolean, options: JobStoreOptions): Promise<JobStore> {
   const kind = jobStoreKind(url, embedded);
   // Our own pool for PostgreSQL: a connection lost while idle (a database restart) must be logged and
   // replaced, not crash the process as an unhandled 'error' event.
@@ -39,12 +39,13 @@ export function createJobStore(url: string, embedded: boolean, options: JobStore
     kind === "mongodb"
       ? new MongoBackend({ address: url, collection: "agenda_jobs" })
       : kind === "redis"
-        ? new RedisBackend({ connectionString: url, keyPrefix: "onboarding:agenda:" })
+        ? new RedisBackend(redisOptions(url))
         : new PostgresBackend({ pool: pool!, disableNotifications: kind === "embedded" });
   // The backends' notification channels report a lost connection as an 'error' event and reconnect
   // by themselves; unheard, that event would crash the process.
   const channel = backend.notificationChannel as unknown as Partial<EventEmitter> | undefined;
   channel?.on?.("error", (error: unknown) => options.log.warn({ err: error }, "job store notifications interrupted; reconnecting"));
+  if (pool) await createSchemaOnce(pool, backend);
   const agenda = new Agenda({
     backend,
     name: options.name,
@@ -68,6 +69,33 @@ export interface JobStore {
   backend: AgendaBackend;
   /** Closes the store's connections (Agenda itself only closes those of a backend that made its own). */
   close(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL backend creates its table on connect; several workers starting at once on an empty
+ * database would race (CREATE TABLE IF NOT EXISTS is not safe concurrently). One at a time, under
+ * an advisory lock; Agenda's own connect afterwards finds the table there.
+ */
+async function createSchemaOnce(pool: pg.Pool, backend: AgendaBackend): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('onboarding_agenda_schema'))");
+    await backend.connect();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtext('onboarding_agenda_schema'))").catch(() => undefined);
+    client.release();
+  }
+}
+
+/**
+ * `redis://host:6379/2?prefix=staging:` — the optional `prefix` separates several deployments (or
+ * test runs) sharing one Redis; it is ours, so it is taken off before ioredis reads the URL.
+ */
+function redisOptions(url: string): { connectionString: string; keyPrefix: string } {
+  const parsed = new URL(url);
+  const prefix = parsed.searchParams.get("prefix");
+  parsed.searchParams.delete("prefix");
+  return { connectionString: parsed.toString(), keyPrefix: `${prefix ?? "onboarding:"}agenda:` };
 }
 
 /** Cheap round trip to the job store, for /readyz. */

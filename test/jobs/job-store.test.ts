@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createJobStore, type JobStore } from "../../src/jobs/job-store.js";
+import { openJobStore, type JobStore } from "../../src/jobs/job-store.js";
 import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
 import { createLogger } from "../../src/log.js";
 import { freshDataDir, freshPostgresDatabase, services } from "../support/services.js";
@@ -14,9 +14,9 @@ const log = createLogger("silent");
  * The job round trip on every job store: a job scheduled 1 s ahead runs once, when due, and its
  * state is kept in the store (a new process reading the store sees it finished).
  */
-async function roundTrip(open: () => JobStore): Promise<void> {
+async function roundTrip(open: () => Promise<JobStore>): Promise<void> {
   const name = `roundtrip-${randomBytes(4).toString("hex")}`;
-  const store = open();
+  const store = await open();
   const runs: { at: number; data: unknown }[] = [];
   // a short lock lifetime: Agenda's liveness check of a finished job otherwise keeps a timer for minutes
   store.agenda.define(name, async (job) => {
@@ -37,7 +37,7 @@ async function roundTrip(open: () => JobStore): Promise<void> {
     await store.close();
   }
 
-  const reader = open(); // another process's view of the same store
+  const reader = await open(); // another process's view of the same store
   await reader.agenda.ready;
   try {
     const { jobs } = await reader.agenda.queryJobs({ name });
@@ -53,21 +53,21 @@ describe("Agenda job round trip", () => {
   test("on PostgreSQL", async () => {
     const db = await freshPostgresDatabase();
     try {
-      await roundTrip(() => createJobStore(db.url, false, { name: "test", log }));
+      await roundTrip(() => openJobStore(db.url, false, { name: "test", log }));
     } finally {
       await db.drop();
     }
   });
 
   test("on Redis", async () => {
-    await roundTrip(() => createJobStore(services.redis, false, { name: "test", log }));
+    await roundTrip(() => openJobStore(services.redis, false, { name: "test", log }));
   });
 
   test("on the embedded job store", async () => {
     const data = await freshDataDir();
     const embedded = await EmbeddedPostgres.start(data.dir, log);
     try {
-      await roundTrip(() => createJobStore(embedded.url, true, { name: "test", log }));
+      await roundTrip(() => openJobStore(embedded.url, true, { name: "test", log }));
     } finally {
       await embedded.stop();
       await data.remove();
@@ -75,6 +75,6 @@ describe("Agenda job round trip", () => {
   });
 
   test("on MongoDB", { skip: services.mongodb ? false : "SKIPPED: MongoDB is not installed here; set MONGODB_URL to run it" }, async () => {
-    await roundTrip(() => createJobStore(services.mongodb!, false, { name: "test", log }));
+    await roundTrip(() => openJobStore(services.mongodb!, false, { name: "test", log }));
   });
 });

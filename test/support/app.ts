@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { App, type AppOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger, type Logger } from "../../src/log.js";
 
 export interface TestApp {
   app: App;
@@ -21,7 +22,7 @@ export interface GraphQLResponse<T> {
  * Starts the whole service in this process on a free port, configured through the same environment
  * variables as production (`env`), and answers through HTTP.
  */
-export async function startTestApp(env: Record<string, string>, options: AppOptions & { beforeStart?: (app: App) => void } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string>, options: AppOptions & { beforeStart?: (app: App) => void; log?: Logger } = {}): Promise<TestApp> {
   // rate limits far above what a test sends, unless the test is about them
   const config = loadConfig({
     PORT: "0",
@@ -29,9 +30,11 @@ export async function startTestApp(env: Record<string, string>, options: AppOpti
     RATE_LIMIT_PUBLIC_PER_MINUTE: "100000",
     RATE_LIMIT_KEY_PER_MINUTE: "100000",
     ...env,
+    // each app its own jobs in a shared Redis: another test's worker must not run them
+    ...(env.JOBS_URL?.startsWith("redis") && !env.JOBS_URL.includes("prefix=") ? { JOBS_URL: `${env.JOBS_URL}?prefix=test-${randomBytes(4).toString("hex")}:` } : {}),
   });
   // a short job lock: Agenda's liveness check of a finished job otherwise holds the test process for a minute
-  const app = await App.create(config, createLogger(config.logLevel), { ...options, jobTuning: { lockLifetimeMs: 4000, ...options.jobTuning } });
+  const app = await App.create(config, options.log ?? createLogger(config.logLevel), { ...options, jobTuning: { lockLifetimeMs: 4000, ...options.jobTuning } });
   options.beforeStart?.(app);
   await app.start();
   return {
