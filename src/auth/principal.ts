@@ -1,3 +1,4 @@
+import type { Tenant } from "../entities/tenant.js";
 import type { Role } from "./roles.js";
 
 /** Who is calling: the key's tenant (null for the operator) and its roles. */
@@ -7,4 +8,6 @@ export interface Principal {
   keyName: string;
   tenantId: string | null;
   roles: readonly Role[];
+  /** The key's tenant as loaded with the key, for the rest of this request. */
+  tenant?: Tenant;
 }

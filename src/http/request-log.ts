@@ -4,6 +4,7 @@ import { pinoHttp } from "pino-http";
 import type { Principal } from "../auth/principal.js";
 import { maskEmail } from "../domain/hire-status.js";
 import type { Logger } from "../log.js";
+import type { Authentication } from "../services/api-key.service.js";
 import type { Services } from "../services/index.js";
 
 /** An incoming request id we keep: a plain token, short enough for any log store. */
@@ -14,6 +15,8 @@ const PROBES = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /** What the request log knows about the caller, in `res.locals`. */
 export interface CallerLocals {
+  /** The request's authentication, done once here. */
+  authentication?: Authentication;
   principal?: Principal | null;
   tenantId?: string;
 }
@@ -53,15 +56,17 @@ export function requestLog(log: Logger, services: Services): RequestHandler[] {
 }
 
 /**
- * Reads the bearer key once, for the log's tenant id. Routes decide access themselves (GraphQL
- * authenticates again): a missing or wrong key is not refused here.
+ * Reads the bearer key once per request, for the log's tenant id and for GraphQL's context. Routes
+ * decide access themselves: a missing or wrong key is not refused here.
  */
 function identifyCaller(services: Services, log: Logger): RequestHandler {
   return async (req, res, next) => {
     if (req.headers.authorization) {
       try {
-        const { principal } = await services.apiKeys.authenticate(req.headers.authorization);
+        const authentication = await services.apiKeys.authenticate(req.headers.authorization);
+        const { principal } = authentication;
         const locals = res.locals as CallerLocals;
+        locals.authentication = authentication; // GraphQL's context uses it instead of asking again
         locals.principal = principal;
         if (principal?.tenantId) locals.tenantId = principal.tenantId;
       } catch (error) {

@@ -7,10 +7,11 @@ import { isUnreachable } from "../db/unavailable.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
+import type { TenantScope } from "../services/tenant-scope.js";
 import { importRoutes, type ImportLimits } from "./import-routes.js";
 import { httpMetrics } from "./metrics.js";
 import { operatorRoutes, type Observability } from "./operator-routes.js";
-import { requestLog } from "./request-log.js";
+import { requestLog, type CallerLocals } from "./request-log.js";
 import { UNAVAILABLE_MESSAGE } from "./graphql.js";
 import type { RateLimits } from "./rate-limits.js";
 import { verifyRoutes } from "./verify-routes.js";
@@ -66,12 +67,14 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
     "/graphql",
     express.json({ limit: "10mb" }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => {
-        const { principal, failure } = await services.apiKeys.authenticate(req.headers.authorization).catch((error: unknown) => {
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const done = (res.locals as CallerLocals).authentication; // by the request log, once per request
+        const { principal, failure } = done ?? await services.apiKeys.authenticate(req.headers.authorization).catch((error: unknown) => {
           if (!isUnreachable(error)) throw error;
           throw new GraphQLError(UNAVAILABLE_MESSAGE, { extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } } });
         });
         if (principal?.keyId) await rateLimits.consumeKey(principal.keyId);
+        let scope: TenantScope | undefined; // one per request: the tenant is read at most once
         return {
           principal,
           authFailure: failure,
@@ -84,7 +87,8 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
             if (!principal.tenantId) {
               throw new AppError("FORBIDDEN", "This operation works on one tenant's data: use an API key of that tenant");
             }
-            return services.scope(principal.tenantId);
+            scope ??= services.scope(principal.tenantId, principal.tenant);
+            return scope;
           },
         };
       },

@@ -14,7 +14,8 @@ import { EmploymentTemplateType } from "./types/template.type.js";
 @Resolver(() => EmployeeType)
 export class EmployeeFieldsResolver {
   @FieldResolver(() => UserType, { nullable: true })
-  user(@Root() employee: Employee, @Ctx() ctx: RequestContext): Promise<User | null> {
+  user(@Root() employee: Employee & { user?: User | null }, @Ctx() ctx: RequestContext): Promise<User | null> {
+    if (employee.user !== undefined) return Promise.resolve(employee.user); // loaded with an invitation list
     return ctx.services.queries.userOf(ctx.tenant(), employee.id);
   }
 

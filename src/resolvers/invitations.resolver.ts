@@ -3,7 +3,10 @@ import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
 import { planInvitation, type InvitationPlan } from "../domain/invitation-policy.js";
 import { visibleInvitationStatus } from "../domain/hire-status.js";
-import type { Invitation } from "../entities/index.js";
+import type { Employee, Employment, Invitation } from "../entities/index.js";
+import { notFound } from "../errors.js";
+import { EmployeeType } from "./types/employee.type.js";
+import { EmploymentType } from "./types/employment.type.js";
 import { EmailAddressScalar, LocalDateScalar } from "../schema/scalars.js";
 import { InvitationStatus } from "./types/enums.js";
 import { InvitationConnectionType, InvitationPlanType, InvitationType } from "./types/invitation.type.js";
@@ -50,6 +53,22 @@ export class InvitationResolver {
   @Mutation(() => InvitationType, { description: "Sends a new link now; every earlier link of the employment stops working" })
   resendInvitation(@Arg("employmentId", () => ID) employmentId: string, @Ctx() ctx: RequestContext): Promise<Invitation> {
     return ctx.services.hires.resend(ctx.tenant(), ctx.principal!, employmentId);
+  }
+
+  @FieldResolver(() => EmploymentType, { description: "The employment this invitation is for" })
+  async employment(@Root() invitation: Invitation & { employment?: Employment }, @Ctx() ctx: RequestContext): Promise<Employment> {
+    const employment = invitation.employment ?? (await ctx.services.queries.employment(ctx.tenant(), invitation.employmentId));
+    if (!employment) throw notFound("Employment");
+    return employment;
+  }
+
+  @FieldResolver(() => EmployeeType, { description: "The hire this invitation is for" })
+  async employee(@Root() invitation: Invitation & { employee?: Employee }, @Ctx() ctx: RequestContext): Promise<Employee> {
+    if (invitation.employee) return invitation.employee; // loaded with the list, in the same statement
+    const employment = await this.employment(invitation, ctx);
+    const employee = await ctx.services.queries.employee(ctx.tenant(), employment.employeeId);
+    if (!employee) throw notFound("Employee");
+    return employee;
   }
 
   @FieldResolver(() => InvitationStatus)

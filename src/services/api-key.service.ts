@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { IsNull, type DataSource, type EntityManager } from "typeorm";
+import { type DataSource, type EntityManager } from "typeorm";
 import { bearerKey, generateApiKey, hashApiKey, sameKey } from "../auth/api-keys.js";
 import type { Principal } from "../auth/principal.js";
 import type { Role } from "../auth/roles.js";
@@ -28,12 +28,17 @@ export class ApiKeyService {
     if (key === undefined) return { principal: null, failure: null };
     if (key === null) return { principal: null, failure: "The Authorization header must be: Bearer <api key>" };
     if (sameKey(key, this.operatorApiKey)) return { principal: OPERATOR, failure: null };
-    const row = await this.dataSource.manager.findOneBy(ApiKey, { keyHash: hashApiKey(key), revokedAt: IsNull() });
+    // the key and its tenant in one statement: most requests need nothing else to start
+    const row = await this.dataSource.manager
+      .createQueryBuilder(ApiKey, "k")
+      .innerJoinAndSelect("k.tenant", "t")
+      .where("k.keyHash = :hash AND k.revokedAt IS NULL", { hash: hashApiKey(key) })
+      .getOne();
     // The lookup is by hash, so nothing about the stored keys leaks through timing.
     if (!row) {
       return { principal: null, failure: "The API key is not valid" };
     }
-    return { principal: { keyId: row.id, keyName: row.name, tenantId: row.tenantId, roles: row.roles }, failure: null };
+    return { principal: { keyId: row.id, keyName: row.name, tenantId: row.tenantId, roles: row.roles, tenant: row.tenant }, failure: null };
   }
 
   /** A new key of the caller's tenant with the chosen roles. OPERATOR is never a tenant's to give. */

@@ -94,28 +94,43 @@ export class HireQueries {
   async invitations(scope: TenantScope, status: InvitationStatus | null, first: number, after: string | null): Promise<InvitationPage> {
     if (first < 0 || first > 200) throw badInput("first must be between 0 and 200", "first");
     const now = await this.now(scope);
-    const filtered = () => {
-      const q = scope.query(Invitation, "i");
-      if (status === "SCHEDULED") q.andWhere("i.status IN ('SCHEDULED', 'SENDING')");
-      else if (status === "SENT") q.andWhere("i.status = 'SENT' AND i.expiresAt > :now", { now });
-      else if (status === "EXPIRED") q.andWhere("(i.status = 'EXPIRED' OR (i.status = 'SENT' AND i.expiresAt <= :now))", { now });
-      else if (status) q.andWhere("i.status = :status", { status });
-      return q;
-    };
-    const page = filtered();
+    // what clients see: SCHEDULED includes one being sent, EXPIRED a sent link past its time
+    const matches = (alias: string) =>
+      status === "SCHEDULED"
+        ? `${alias}.status IN ('SCHEDULED', 'SENDING')`
+        : status === "SENT"
+          ? `${alias}.status = 'SENT' AND ${alias}.expiresAt > :now`
+          : status === "EXPIRED"
+            ? `(${alias}.status = 'EXPIRED' OR (${alias}.status = 'SENT' AND ${alias}.expiresAt <= :now))`
+            : status
+              ? `${alias}.status = :status`
+              : "1 = 1";
+    // one statement: the page, its hire (employment, employee, user) and the total of the filter
+    const page = scope
+      .query(Invitation, "i")
+      .andWhere(matches("i"), { now, status })
+      .leftJoinAndMapOne("i.employment", Employment, "m", "m.id = i.employmentId")
+      .leftJoinAndMapOne("i.employee", Employee, "e", "e.id = m.employeeId")
+      .leftJoinAndMapOne("e.user", User, "u", "u.employeeId = e.id")
+      .addSelect((count) => count.select("COUNT(*)").from(Invitation, "c").where(`c.tenantId = :scopeTenantId AND ${matches("c")}`), "total");
     if (after) {
       const position = decodeCursor(after);
       page.andWhere(
         new Brackets((w) => w.where("i.createdAt < :at", { at: position.at }).orWhere("i.createdAt = :at AND i.id < :id", { at: position.at, id: position.id })),
       );
     }
-    const rows = await page.orderBy("i.createdAt", "DESC").addOrderBy("i.id", "DESC").limit(first + 1).getMany();
-    const totalCount = await filtered().getCount();
+    const { entities, raw } = await page.orderBy("i.createdAt", "DESC").addOrderBy("i.id", "DESC").limit(first + 1).getRawAndEntities();
+    const totalCount = raw.length ? Number((raw[0] as { total: unknown }).total) : after ? await this.count(scope, matches, now, status) : 0;
     return {
-      items: rows.slice(0, first).map((invitation) => ({ cursor: encodeCursor(invitation), invitation })),
-      hasNextPage: rows.length > first,
+      items: entities.slice(0, first).map((invitation) => ({ cursor: encodeCursor(invitation), invitation })),
+      hasNextPage: entities.length > first,
       totalCount,
     };
+  }
+
+  /** The total when a page came back empty (past the last row): it carries no count of its own. */
+  private count(scope: TenantScope, matches: (alias: string) => string, now: Date, status: InvitationStatus | null): Promise<number> {
+    return scope.query(Invitation, "c").andWhere(matches("c"), { now, status }).getCount();
   }
 }
 

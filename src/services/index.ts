@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { Tenant } from "../entities/tenant.js";
 import type { Logger } from "../log.js";
 import type { Mailer } from "../mail/mailer.js";
 import { ApiKeyService } from "./api-key.service.js";
@@ -29,7 +30,7 @@ export interface Services {
   verification: VerificationService;
   testClocks: TestClockService;
   /** The data of one tenant, and nothing else. */
-  scope(tenantId: string): TenantScope;
+  scope(tenantId: string, tenant?: Tenant): TenantScope;
 }
 
 export interface ServiceDependencies {
@@ -60,6 +61,6 @@ export function createServices(d: ServiceDependencies): Services {
     invitations,
     verification: new VerificationService(d.dataSource, d.clock, invitations),
     testClocks: new TestClockService(d.dataSource, invitations),
-    scope: (tenantId) => new TenantScope(tenantId, d.dataSource.manager),
+    scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
   };
 }

@@ -13,12 +13,18 @@ export class TenantScope {
   constructor(
     readonly tenantId: string,
     readonly manager: EntityManager,
+    /** The tenant as this request already loaded it (with the caller's key). */
+    private loaded?: Tenant,
   ) {}
 
+  /** The tenant, read once per request; changes made through this object (the test clock) stay visible. */
   async tenant(): Promise<Tenant> {
-    const tenant = await this.manager.findOneBy(Tenant, { id: this.tenantId });
-    if (!tenant) throw notFound("Tenant");
-    return tenant;
+    if (!this.loaded) {
+      const tenant = await this.manager.findOneBy(Tenant, { id: this.tenantId });
+      if (!tenant) throw notFound("Tenant");
+      this.loaded = tenant;
+    }
+    return this.loaded;
   }
 
   find<T extends TenantOwned>(entity: EntityTarget<T>, where: FindOptionsWhere<T> = {}): Promise<T[]> {
@@ -43,6 +49,6 @@ export class TenantScope {
 
   /** Runs `work` in one transaction, with a scope whose reads and writes are part of it. */
   transaction<R>(work: (scope: TenantScope) => Promise<R>): Promise<R> {
-    return this.manager.transaction((manager) => work(new TenantScope(this.tenantId, manager)));
+    return this.manager.transaction((manager) => work(new TenantScope(this.tenantId, manager, this.loaded)));
   }
 }

@@ -1,0 +1,62 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Logger as TypeOrmLogger } from "typeorm";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { address, hrTenant } from "../support/hires.js";
+import { freshMysqlDatabase, services } from "../support/services.js";
+
+let t: TestApp;
+let drop: () => Promise<void>;
+before(async () => {
+  const db = await freshMysqlDatabase();
+  drop = db.drop;
+  t = await startTestApp({ DATABASE_URL: db.url, JOBS_URL: services.redis, OPERATOR_API_KEY: "o".repeat(40) });
+});
+after(async () => {
+  await t?.stop();
+  await drop?.();
+});
+
+/** Counts the SQL statements the service sends while `work` runs. */
+async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const dataSource = t.app.dataSource;
+  const original = dataSource.logger;
+  const seen: string[] = [];
+  dataSource.logger = new Proxy(original, {
+    get: (target, property, receiver) =>
+      property === "logQuery" ? (query: string, ...rest: unknown[]) => (seen.push(query), target.logQuery(query, ...(rest as []))) : Reflect.get(target, property, receiver),
+  }) as TypeOrmLogger;
+  try {
+    await work();
+  } finally {
+    dataSource.logger = original;
+  }
+  return seen.filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SELECT 1)/i.test(q));
+}
+
+test("the HR list — 50 invitations with their employee, user and employment — takes a constant number of SQL statements (≤ 3)", async () => {
+  const tenant = await hrTenant(t);
+  const rows = Array.from({ length: 60 }, (_, i) => ({
+    firstName: `Hire${i}`,
+    lastName: "Berg",
+    email: address(`list${i}`),
+    startDate: "2030-06-01",
+    employmentTemplateId: tenant.templateId,
+  }));
+  await t.gql(`mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created } }`, { rows }, tenant.key);
+
+  const list = `{ invitations(first: 50) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id email status sendAt employee { firstName lastName email user { id email } } employment { id startDate } } } } }`;
+  let answer: any;
+  const statements = await statementsDuring(async () => (answer = await t.gql(list, {}, tenant.key)));
+  assert.equal(answer.data.invitations.edges.length, 50);
+  assert.equal(answer.data.invitations.totalCount, 60);
+  const first = answer.data.invitations.edges[0].node;
+  assert.match(first.employee.firstName, /^Hire\d+$/);
+  assert.equal(first.employee.user.email, first.email);
+  assert.equal(first.employment.startDate, "2030-06-01");
+  assert.ok(statements.length <= 3, `${statements.length} statements:\n${statements.join("\n")}`);
+
+  const next = await statementsDuring(() => t.gql(list.replace("first: 50", `first: 50, after: "${answer.data.invitations.pageInfo.endCursor}"`), {}, tenant.key));
+  assert.ok(next.length <= 3, "the next page too");
+});
