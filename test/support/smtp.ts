@@ -23,6 +23,9 @@ export interface TestSmtp {
   refuseNext(n: number): void;
   /** Delays the answer to the next message's DATA by `ms`; if its client disconnects meanwhile, it is not received. */
   holdNext(ms: number): void;
+  /** From now on, accept nothing: every message waits (its client too) until `resume()`. */
+  pause(): void;
+  resume(): void;
   /** Every http(s) link in the text of the mails to `address`, in arrival order. */
   linksTo(address: string): string[];
   close(): Promise<void>;
@@ -35,6 +38,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const closedSessions = new Set<string>();
   let refusals = 0;
   const holds: number[] = [];
+  let gate: { opened: Promise<void>; open: () => void } | null = null;
 
   const server = new SMTPServer({
     secure: false,
@@ -63,6 +67,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         void (async () => {
           if (refuse) return callback(temporaryFailure("451 Temporary failure, try again later (test refusal)"));
           if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+          if (gate) await gate.opened;
           // A client that left before our answer never learnt that the message was accepted: it was not delivered.
           if (closedSessions.has(session.id)) return callback(temporaryFailure("client disconnected"));
           const raw = Buffer.concat(chunks);
@@ -131,6 +136,16 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     holdNext(ms) {
       holds.push(ms);
+    },
+    pause() {
+      if (gate) return;
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      gate = { opened, open };
+    },
+    resume() {
+      gate?.open();
+      gate = null;
     },
     linksTo(address) {
       const wanted = address.toLowerCase();
