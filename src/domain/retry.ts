@@ -1,6 +1,5 @@
-// Back-off for a mail delivery that failed: 30 s, 1 min, 2 min, 4 min … doubling, at most an hour apart.
-
-export const MAX_SEND_ATTEMPTS = 20;
+// Back-off for a mail delivery that failed: 30 s, 1 min, 2 min, 4 min … doubling, at most an hour
+// apart. Retries do not give up by themselves: the invitation shows lastError and HR may resend.
 
 const FIRST_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 60 * 60_000;
