@@ -40,12 +40,12 @@ export async function openJobStore(url: string, embedded: boolean, options: JobS
       ? new MongoBackend({ address: url, collection: "agenda_jobs" })
       : kind === "redis"
         ? new RedisBackend(redisOptions(url))
-        : new PostgresBackend({ pool: pool!, disableNotifications: kind === "embedded" });
+        : new PostgresBackend({ pool: pool!, disableNotifications: kind === "embedded", ensureSchema: false });
   // The backends' notification channels report a lost connection as an 'error' event and reconnect
   // by themselves; unheard, that event would crash the process.
   const channel = backend.notificationChannel as unknown as Partial<EventEmitter> | undefined;
   channel?.on?.("error", (error: unknown) => options.log.warn({ err: error }, "job store notifications interrupted; reconnecting"));
-  if (pool) await createSchemaOnce(pool, backend);
+  if (pool) await createSchemaOnce(pool);
   const agenda = new Agenda({
     backend,
     name: options.name,
@@ -72,15 +72,15 @@ export interface JobStore {
 }
 
 /**
- * The PostgreSQL backend creates its table on connect; several workers starting at once on an empty
- * database would race (CREATE TABLE IF NOT EXISTS is not safe concurrently). One at a time, under
- * an advisory lock; Agenda's own connect afterwards finds the table there.
+ * The PostgreSQL backend creates its table on connect; several workers starting at once would race
+ * (concurrent CREATE … IF NOT EXISTS fails: "tuple concurrently updated"). So the schema is made
+ * here, one process at a time under an advisory lock, and Agenda's own backend never makes it.
  */
-async function createSchemaOnce(pool: pg.Pool, backend: AgendaBackend): Promise<void> {
+async function createSchemaOnce(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock(hashtext('onboarding_agenda_schema'))");
-    await backend.connect();
+    await new PostgresBackend({ pool, ensureSchema: true, disableNotifications: true }).connect();
   } finally {
     await client.query("SELECT pg_advisory_unlock(hashtext('onboarding_agenda_schema'))").catch(() => undefined);
     client.release();

@@ -12,11 +12,12 @@ import { startTestSmtp } from "../support/smtp.js";
 
 const OPERATOR_KEY = "operator-two-workers-key-0123456789abcdef";
 
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+async function startProcess(env: Record<string, string>, started: ChildProcess[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [path.join(projectRoot, "dist/test/fixtures/service-process.js")], {
     env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", OPERATOR_API_KEY: OPERATOR_KEY, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  started.push(child); // stopped by the test's finally even if the other one fails to start
   child.stdout!.setEncoding("utf8");
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -37,10 +38,9 @@ test("two workers on one job store, both sweeping every second, send each of 150
   const env = { DATABASE_URL: db.url, JOBS_URL: jobs.url, SMTP_URL: smtp.url, SWEEP_INTERVAL: "1 second" };
   const children: ChildProcess[] = [];
   try {
-    // started together: they also race to migrate the empty database
-    const [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
-    children.push(a.child, b.child);
-    const api = { url: a.url, operatorKey: OPERATOR_KEY, gql: (q, v, k) => postGraphQL(a.url, q, v, k) } as TestApp;
+    // started together: they also race to migrate the empty database and create the job table
+    const [a] = await Promise.all([startProcess(env, children), startProcess(env, children)]);
+    const api = { url: a!.url, operatorKey: OPERATOR_KEY, gql: (q, v, k) => postGraphQL(a!.url, q, v, k) } as TestApp;
     const tenant = await hrTenant(api);
     const emails = Array.from({ length: 150 }, (_, i) => address(`worker${i}`));
     const rows = emails.map((email) => ({ firstName: "Anna", lastName: "Berg", email, startDate: "2026-01-01", employmentTemplateId: tenant.templateId }));
