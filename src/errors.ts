@@ -11,8 +11,7 @@ export type ErrorCode =
   | "LINK_EXPIRED"
   | "LINK_USED"
   | "LINK_INVALID"
-  | "RATE_LIMITED"
-  | "NOT_IMPLEMENTED";
+  | "RATE_LIMITED";
 
 /** The one error type of the product: a stable code for machines and a message that says what to fix. */
 export class AppError extends GraphQLError {

@@ -21,7 +21,6 @@ const CONTRACT_CODES = new Set([
   "LINK_USED",
   "LINK_INVALID",
   "RATE_LIMITED",
-  "NOT_IMPLEMENTED",
   "SERVICE_UNAVAILABLE", // not a refusal: a store is unreachable, retry later (HTTP 503)
 ]);
 /** Apollo's own codes for a request that is not valid GraphQL: the client must fix its input. */

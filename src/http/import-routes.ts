@@ -369,7 +369,7 @@ function asRefusal(error: unknown, log: Logger): Refusal {
 }
 
 function statusOf(code: ErrorCode): number {
-  const statuses: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, LICENSE_REQUIRED: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429, NOT_IMPLEMENTED: 501 };
+  const statuses: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, LICENSE_REQUIRED: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
   return statuses[code] ?? 400;
 }
 
