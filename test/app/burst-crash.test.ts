@@ -1,34 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { projectRoot } from "../../src/paths.js";
-import { postGraphQL, type TestApp } from "../support/app.js";
 import { address, hrTenant } from "../support/hires.js";
 import { freshMysqlDatabase, freshPostgresDatabase } from "../support/services.js";
+import { processClient, startServiceProcess } from "../support/processes.js";
 import { startTestSmtp } from "../support/smtp.js";
-
-const OPERATOR_KEY = "operator-burst-crash-key-0123456789abcdef";
-
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, "dist/test/fixtures/service-process.js")], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", OPERATOR_API_KEY: OPERATOR_KEY, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  child.stdout!.setEncoding("utf8");
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: string) => {
-      out += chunk;
-      const match = /listening (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`the service exited with ${code} before listening`)));
-  });
-  return { child, url };
-}
 
 test("a worker killed with SIGKILL in the middle of a burst, then restarted: every invitation sent exactly once", async () => {
   const smtp = await startTestSmtp();
@@ -37,8 +15,8 @@ test("a worker killed with SIGKILL in the middle of a burst, then restarted: eve
   const env = { DATABASE_URL: db.url, JOBS_URL: jobs.url, SMTP_URL: smtp.url, SEND_LEASE_MS: "1500", SWEEP_INTERVAL: "1 second" };
   let restarted: ChildProcess | undefined;
   try {
-    const first = await startProcess(env);
-    const api = { url: first.url, operatorKey: OPERATOR_KEY, gql: (q, v, k) => postGraphQL(first.url, q, v, k) } as TestApp;
+    const first = await startServiceProcess(env);
+    const api = processClient(first.url);
     const tenant = await hrTenant(api);
     const emails = Array.from({ length: 120 }, (_, i) => address(`burst${i}`));
     const rows = emails.map((email) => ({ firstName: "Anna", lastName: "Berg", email, startDate: "2026-01-01", employmentTemplateId: tenant.templateId }));
@@ -53,7 +31,7 @@ test("a worker killed with SIGKILL in the middle of a burst, then restarted: eve
     await once(first.child, "exit");
     smtp.resume(); // the interrupted mails were never accepted: their client is gone
 
-    restarted = (await startProcess(env)).child;
+    restarted = (await startServiceProcess(env)).child;
     await smtp.waitFor(emails.length, 60_000);
     await sleep(3000); // more sweeps: none may send again
     const perAddress = new Map<string, number>();

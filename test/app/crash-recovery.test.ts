@@ -1,38 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { projectRoot } from "../../src/paths.js";
-import { postGraphQL, type TestApp } from "../support/app.js";
 import { address, hrTenant, mailsTo, REGISTER } from "../support/hires.js";
 import { freshMysqlDatabase, freshPostgresDatabase } from "../support/services.js";
+import { processClient, startServiceProcess } from "../support/processes.js";
 import { startTestSmtp } from "../support/smtp.js";
 
-const OPERATOR_KEY = "operator-crash-test-key-0123456789abcdef";
-
 /** Starts the service in its own process and resolves with its URL once it listens. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, "dist/test/fixtures/service-process.js")], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", OPERATOR_API_KEY: OPERATOR_KEY, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  child.stdout!.setEncoding("utf8");
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: string) => {
-      out += chunk;
-      const match = /listening (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`the service exited with ${code} before listening`)));
-  });
-  return { child, url };
-}
 
-/** Enough of TestApp for the shared fixtures, against a service in another process. */
-const client = (url: string): TestApp => ({ url, operatorKey: OPERATOR_KEY, gql: (q, v, k) => postGraphQL(url, q, v, k) }) as TestApp;
 
 test("a process killed in the middle of sending, then restarted: the mail goes out exactly once, none lost, none doubled", async () => {
   const smtp = await startTestSmtp();
@@ -41,8 +18,8 @@ test("a process killed in the middle of sending, then restarted: the mail goes o
   const env = { DATABASE_URL: db.url, JOBS_URL: jobs.url, SMTP_URL: smtp.url, SEND_LEASE_MS: "1500", SWEEP_INTERVAL: "1 second" };
   let second: ChildProcess | undefined;
   try {
-    const first = await startProcess(env);
-    const api = client(first.url);
+    const first = await startServiceProcess(env);
+    const api = processClient(first.url);
     const tenant = await hrTenant(api);
     const [delivered, inFlight] = [address("delivered"), address("inflight")];
     const input = (email: string) => ({ input: { firstName: "Anna", lastName: "Berg", email, startDate: "2026-01-01", employmentTemplateId: tenant.templateId } });
@@ -58,13 +35,13 @@ test("a process killed in the middle of sending, then restarted: the mail goes o
     await hanging;
     assert.equal(mailsTo(smtp, inFlight).length, 0, "the interrupted mail was not delivered");
 
-    const restarted = await startProcess(env);
+    const restarted = await startServiceProcess(env);
     second = restarted.child;
     await smtp.waitFor(2, 20_000);
     await sleep(3000); // several more sweeps: none may send again
     assert.equal(mailsTo(smtp, delivered).length, 1, "the mail sent before the crash is not sent again");
     assert.equal(mailsTo(smtp, inFlight).length, 1, "the interrupted mail is sent once after the restart");
-    const listed = await client(restarted.url).gql(`{ invitations(status: SENT) { totalCount edges { node { email attempts } } } }`, {}, tenant.key);
+    const listed = await processClient(restarted.url).gql(`{ invitations(status: SENT) { totalCount edges { node { email attempts } } } }`, {}, tenant.key);
     assert.equal(listed.data.invitations.totalCount, 2, "both invitations are SENT");
   } finally {
     second?.kill("SIGTERM");
