@@ -10,6 +10,8 @@ import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
  */
 @Entity({ name: "invitation" })
 @Index(["status", "dueAt"])
+// a tenant's due sends, claimed in a burst (InvitationService.deliverDue)
+@Index(["tenantId", "status", "dueAt"])
 @Index(["status", "expiresAt"])
 @Index(["tenantId", "createdAt", "id"])
 export class Invitation {

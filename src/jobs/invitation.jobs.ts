@@ -7,7 +7,9 @@ import type { Services } from "../services/index.js";
 export const SEND_INVITATION = "invitation.send";
 /** Sends every due invitation of one tenant: one job for the many hires of an import. */
 export const SEND_DUE_INVITATIONS = "invitations.send-due";
-/** Marks one sent link expired at its expiry instant. */
+/** Marks every sent link of one tenant whose time has passed expired (the links of a burst share one instant). */
+export const EXPIRE_DUE_INVITATIONS = "invitations.expire-due";
+/** Jobs of this name were scheduled per invitation by earlier versions; still handled for those in the store. */
 export const EXPIRE_INVITATION = "invitation.expire";
 /** Every minute: sends, retries and expires whatever no job handled (lost jobs, crashed workers). */
 export const SWEEP_INVITATIONS = "invitations.sweep";
@@ -31,8 +33,16 @@ export const defaultJobTuning: JobTuning = { lockLifetimeMs: 2 * 60_000, sweepIn
 export function defineInvitationJobs(agenda: Agenda, services: Services, tuning: JobTuning): void {
   const options = { lockLifetime: tuning.lockLifetimeMs, concurrency: 20 };
   agenda.define<InvitationJobData>(SEND_INVITATION, (job) => services.invitations.deliver(job.attrs.data.invitationId), options);
-  agenda.define<TenantJobData>(SEND_DUE_INVITATIONS, async (job) => void (await services.invitations.deliverDue(job.attrs.data.tenantId)), options);
-  agenda.define<InvitationJobData>(EXPIRE_INVITATION, (job) => services.invitations.expire(job.attrs.data.invitationId), options);
+  // One burst at a time per worker: a burst already fills the mailer's pool, and the next tenant's
+  // job (or the helper job deliverDue schedules) is left to a worker that has nothing to do.
+  // Without the limit the first worker to hear of the jobs takes them all (bench/README.md, "Tuning").
+  agenda.define<TenantJobData>(
+    SEND_DUE_INVITATIONS,
+    async (job) => void (await services.invitations.deliverDue(job.attrs.data.tenantId, () => job.touch())),
+    { ...options, lockLimit: 1 },
+  );
+  agenda.define<TenantJobData>(EXPIRE_DUE_INVITATIONS, async (job) => void (await services.invitations.expireDue(job.attrs.data.tenantId)), options);
+  agenda.define<InvitationJobData>(EXPIRE_INVITATION, async (job) => void (await services.invitations.expire(job.attrs.data.invitationId)), options);
   agenda.define(SWEEP_INVITATIONS, async () => void (await services.invitations.sweep()), { ...options, concurrency: 1 });
 }
 
@@ -51,8 +61,8 @@ export class AgendaInvitationJobs implements InvitationJobs {
     await this.agenda.schedule<InvitationJobData>(this.clock.toSystemTime(at), SEND_INVITATION, { invitationId });
   }
 
-  async scheduleExpiry(invitationId: string, at: Date): Promise<void> {
-    await this.agenda.schedule<InvitationJobData>(this.clock.toSystemTime(at), EXPIRE_INVITATION, { invitationId });
+  async scheduleExpiry(tenantId: string, at: Date): Promise<void> {
+    await this.agenda.schedule<TenantJobData>(this.clock.toSystemTime(at), EXPIRE_DUE_INVITATIONS, { tenantId });
   }
 
   async scheduleDueSends(tenantId: string, at: Date): Promise<void> {

@@ -15,11 +15,24 @@ export interface InvitationMailInput {
 
 type Language = "sv" | "en";
 
+/**
+ * Formatted days, remembered: the mails of a burst share a few expiry instants, and luxon's localized
+ * formatting is the costliest step of building a mail (bench/README.md, "Tuning").
+ */
+const formattedDays = new Map<string, string>();
+
 /** The last day the link works, in words of `language`, e.g. "söndag 29 mars 2026". */
 export function formatLastValidDay(expiresAt: Date, timeZone: string, language: Language): string {
-  // expiresAt is midnight at the start of the day after the last valid day, so the last day is the one before it.
-  const lastDay = DateTime.fromJSDate(expiresAt, { zone: timeZone }).minus({ milliseconds: 1 });
-  return lastDay.setLocale(language === "sv" ? "sv-SE" : "en-GB").toFormat("cccc d MMMM yyyy");
+  const key = `${expiresAt.getTime()}|${timeZone}|${language}`;
+  let day = formattedDays.get(key);
+  if (day === undefined) {
+    // expiresAt is midnight at the start of the day after the last valid day, so the last day is the one before it.
+    const lastDay = DateTime.fromJSDate(expiresAt, { zone: timeZone }).minus({ milliseconds: 1 });
+    day = lastDay.setLocale(language === "sv" ? "sv-SE" : "en-GB").toFormat("cccc d MMMM yyyy");
+    if (formattedDays.size >= 10_000) formattedDays.clear();
+    formattedDays.set(key, day);
+  }
+  return day;
 }
 
 const copy = {

@@ -52,7 +52,10 @@ function createSmtpMailer(smtpUrl: string, from: string, log: Logger, timeouts: 
     {
       url: smtpUrl,
       pool: true,
-      maxConnections: 3,
+      // nodemailer's default of 5 connections; each sends up to 1 000 messages before it is replaced
+      // (the default, 100, spends a burst's time on handshakes: bench/README.md, "Tuning")
+      maxConnections: 5,
+      maxMessages: 1000,
       connectionTimeout: timeouts.connectionMs,
       greetingTimeout: timeouts.greetingMs,
       socketTimeout: timeouts.socketMs,

@@ -1,7 +1,8 @@
 /** What the invitation use cases ask of the job store; src/jobs implements it with Agenda. */
 export interface InvitationJobs {
   scheduleSend(invitationId: string, at: Date): Promise<void>;
-  scheduleExpiry(invitationId: string, at: Date): Promise<void>;
+  /** At `at`, expire every sent link of the tenant whose time has passed by then. */
+  scheduleExpiry(tenantId: string, at: Date): Promise<void>;
   /** At `at`, send every invitation of the tenant that is due by then (bulk: one job for many). */
   scheduleDueSends(tenantId: string, at: Date): Promise<void>;
 }

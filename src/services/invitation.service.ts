@@ -9,7 +9,7 @@ import { invitationMail } from "../mail/invitation-mail.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Clock } from "./clock.js";
 import { AfterCommit, type InvitationJobs } from "./invitation-jobs.js";
-import { connectedDetail, plannedDetail, recordEvent, SYSTEM, type Actor } from "./history.js";
+import { connectedDetail, plannedDetail, recordEvent, recordEvents, SYSTEM, type Actor } from "./history.js";
 import { generateLinkToken, hashLinkToken } from "./link-token.js";
 
 /** A new invitation of `employment`, planned for `sendAt`; nothing is stored yet. */
@@ -33,6 +33,21 @@ export function newInvitation(employment: Employment, user: User, email: string,
     lastError: null,
     createdAt: now,
   });
+}
+
+/**
+ * Invitations one worker claims and sends at a time in a burst: one locking statement per batch, a
+ * batch in flight over the mailer's pool (bench/README.md, "Tuning").
+ */
+export const SEND_BATCH = 50;
+const EXPIRE_BATCH = 500;
+
+/** An invitation this worker holds (SENDING); `attempts` counts this one. */
+interface Claimed {
+  id: string;
+  employmentId: string;
+  email: string;
+  attempts: number;
 }
 
 /** Unfinished invitations: a later plan replaces them, and their link (if any) stops working. */
@@ -209,25 +224,119 @@ export class InvitationService {
     if (!row || row.status !== "SCHEDULED") return;
     const tenant = await this.dataSource.manager.findOneByOrFail(Tenant, { id: row.tenantId });
     const now = this.clock.nowFor(tenant);
-    const token = generateLinkToken();
     const claimed = await this.dataSource.manager.update(
       Invitation,
       { id: invitationId, status: "SCHEDULED", dueAt: LessThanOrEqual(now) },
-      { status: "SENDING", leaseUntil: new Date(this.clock.now().getTime() + this.settings.sendLeaseMs), attempts: row.attempts + 1, tokenHash: hashLinkToken(token) },
+      { status: "SENDING", leaseUntil: this.leaseUntil(), attempts: row.attempts + 1 },
     );
     if (claimed.affected !== 1) return;
-
-    const employee = await this.dataSource.manager
-      .createQueryBuilder(Employee, "e")
-      .innerJoin(Employment, "m", "m.employeeId = e.id")
-      .where("m.id = :id", { id: row.employmentId })
-      .getOneOrFail();
+    const firstNames = await this.firstNames([row.employmentId]);
     const expiresAt = linkExpiresAt(now, tenant.timeZone);
+    const sent = await this.send(tenant, now, expiresAt, { ...row, attempts: row.attempts + 1 }, firstNames.get(row.employmentId) ?? "");
+    if (sent && !tenant.sandbox) await this.jobs.scheduleExpiry(tenant.id, expiresAt).catch(() => undefined); // the sweep expires it otherwise
+  }
+
+  /**
+   * Sends every invitation of the tenant that is due now: the 09:00 burst. Claims them in batches of
+   * SEND_BATCH with one locking statement (rows another worker holds are skipped, not waited for),
+   * keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the SMTP
+   * server has accepted it. When the first batch is full, one more job for the tenant is scheduled for now, so
+   * that another worker joins in (its claims never overlap ours); that one does the same, and so on.
+   * `onBatch` runs after each batch (the job extends its lock). Returns how many were sent.
+   */
+  async deliverDue(tenantId: string, onBatch: () => Promise<void> = async () => undefined): Promise<number> {
+    const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
+    if (!tenant) return 0;
+    let delivered = 0;
+    const expiries = new Map<number, Date>();
+    // A window of sends: the next batch is claimed while half of this one is still in flight, so
+    // that the mailer's pool never runs dry between batches.
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    for (let first = true; ; first = false) {
+      const now = this.clock.nowFor(tenant);
+      const claimed = await this.claimDue(tenant.id, now);
+      if (claimed.length === 0) break;
+      if (first && claimed.length === SEND_BATCH && !tenant.sandbox) {
+        await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
+      }
+      const firstNames = await this.firstNames(claimed.map((c) => c.employmentId));
+      const expiresAt = linkExpiresAt(now, tenant.timeZone);
+      for (const c of claimed) {
+        const sending: Promise<void> = this.send(tenant, now, expiresAt, c, firstNames.get(c.employmentId) ?? "")
+          .then(
+            (sent) => {
+              if (!sent) return;
+              delivered++;
+              expiries.set(expiresAt.getTime(), expiresAt);
+            },
+            (error: unknown) => void (failure ??= error), // e.g. the database went away: the lease makes the sweep retry it
+          )
+          .finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+      }
+      while (inFlight.size > SEND_BATCH / 2) await Promise.race(inFlight);
+      if (failure) break;
+      await onBatch();
+      if (claimed.length < SEND_BATCH) break;
+    }
+    await Promise.all(inFlight);
+    if (!tenant.sandbox) {
+      for (const at of expiries.values()) await this.jobs.scheduleExpiry(tenant.id, at).catch(() => undefined); // the sweep expires them otherwise
+    }
+    if (failure) throw failure;
+    return delivered;
+  }
+
+  private leaseUntil(): Date {
+    return new Date(this.clock.now().getTime() + this.settings.sendLeaseMs);
+  }
+
+  /** Up to SEND_BATCH due invitations of the tenant, now SENDING and held by this worker. */
+  private async claimDue(tenantId: string, now: Date): Promise<Claimed[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager
+        .createQueryBuilder(Invitation, "i")
+        .select(["i.id", "i.employmentId", "i.email", "i.attempts"])
+        .where("i.tenantId = :tenantId AND i.status = 'SCHEDULED' AND i.dueAt <= :now", { tenantId, now })
+        .orderBy("i.dueAt", "ASC")
+        .limit(SEND_BATCH)
+        .setLock("pessimistic_write")
+        .setOnLocked("skip_locked")
+        .getMany();
+      if (rows.length === 0) return [];
+      await manager
+        .createQueryBuilder()
+        .update(Invitation)
+        .set({ status: "SENDING", leaseUntil: this.leaseUntil(), attempts: () => "attempts + 1" })
+        .whereInIds(rows.map((r) => r.id))
+        .execute();
+      return rows.map((r) => ({ id: r.id, employmentId: r.employmentId, email: r.email, attempts: r.attempts + 1 }));
+    });
+  }
+
+  /** The hire's first name (for the greeting) of each employment. */
+  private async firstNames(employmentIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(Employment, "m")
+      .innerJoin(Employee, "e", "e.id = m.employeeId")
+      .select(["m.id AS id", "e.firstName AS firstName"])
+      .where("m.id IN (:...ids)", { ids: [...new Set(employmentIds)] })
+      .getRawMany<{ id: string; firstName: string }>();
+    return new Map(rows.map((r) => [r.id, r.firstName]));
+  }
+
+  /**
+   * Mails a claimed invitation with a new link valid until `expiresAt` and marks it SENT (the link's
+   * hash stored with it), or puts it back to SCHEDULED for a retry with back-off. True if it was sent.
+   */
+  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, firstName: string): Promise<boolean> {
+    const token = generateLinkToken();
     try {
       await this.mailer.send(
         invitationMail({
-          to: row.email,
-          firstName: employee.firstName,
+          to: claim.email,
+          firstName,
           link: `${this.settings.publicBaseUrl}/verify?token=${token}`,
           expiresAt,
           timeZone: tenant.timeZone,
@@ -235,95 +344,115 @@ export class InvitationService {
         }),
       );
     } catch (error) {
-      const attempts = row.attempts + 1;
-      const dueAt = new Date(now.getTime() + retryDelayMs(attempts));
-      const message = error instanceof Error ? error.message : String(error);
-      const failed = await this.dataSource.manager.update(
-        Invitation,
-        { id: invitationId, status: "SENDING" },
-        { status: "SCHEDULED", dueAt, leaseUntil: null, tokenHash: null, lastError: message.slice(0, 500) },
-      );
-      if (failed.affected === 1) {
-        await recordEvent(this.dataSource.manager, {
-          tenantId: tenant.id,
-          employmentId: row.employmentId,
-          kind: "SEND_FAILED",
-          at: now,
-          actor: SYSTEM,
-          detail: `attempt ${attempts} to ${maskEmail(row.email)}, retry at ${dueAt.toISOString()}: ${message}`,
-        });
-      }
-      this.log.warn({ invitationId, attempts, retryAt: dueAt, err: error }, "invitation not delivered; will retry");
-      if (!tenant.sandbox) await this.jobs.scheduleSend(invitationId, dueAt).catch(() => undefined);
-      return;
+      await this.sendFailed(tenant, now, claim, error);
+      return false;
     }
     const sent = await this.dataSource.manager.update(
       Invitation,
-      { id: invitationId, status: "SENDING" },
-      { status: "SENT", sentAt: now, expiresAt, leaseUntil: null, lastError: null },
+      { id: claim.id, status: "SENDING" },
+      { status: "SENT", sentAt: now, expiresAt, tokenHash: hashLinkToken(token), leaseUntil: null, lastError: null },
     );
-    this.log.info({ invitationId, tenantId: tenant.id, attempts: row.attempts + 1 }, sent.affected === 1 ? "invitation sent" : "invitation sent, but cancelled meanwhile");
-    if (sent.affected === 1) {
+    if (sent.affected !== 1) {
+      this.log.info({ invitationId: claim.id, tenantId: tenant.id }, "invitation sent, but cancelled meanwhile");
+      return false;
+    }
+    this.log.info({ invitationId: claim.id, tenantId: tenant.id, attempts: claim.attempts }, "invitation sent");
+    await recordEvent(this.dataSource.manager, {
+      tenantId: tenant.id,
+      employmentId: claim.employmentId,
+      kind: "SENT",
+      at: now,
+      actor: SYSTEM,
+      detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`,
+    });
+    return true;
+  }
+
+  private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, error: unknown): Promise<void> {
+    const dueAt = new Date(now.getTime() + retryDelayMs(claim.attempts));
+    const message = error instanceof Error ? error.message : String(error);
+    const failed = await this.dataSource.manager.update(
+      Invitation,
+      { id: claim.id, status: "SENDING" },
+      { status: "SCHEDULED", dueAt, leaseUntil: null, tokenHash: null, lastError: message.slice(0, 500) },
+    );
+    if (failed.affected === 1) {
       await recordEvent(this.dataSource.manager, {
         tenantId: tenant.id,
-        employmentId: row.employmentId,
-        kind: "SENT",
+        employmentId: claim.employmentId,
+        kind: "SEND_FAILED",
         at: now,
         actor: SYSTEM,
-        detail: `attempt ${row.attempts + 1} to ${maskEmail(row.email)}, link valid until ${expiresAt.toISOString()}`,
+        detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, retry at ${dueAt.toISOString()}: ${message}`,
       });
     }
-    if (sent.affected === 1 && !tenant.sandbox) {
-      await this.jobs.scheduleExpiry(invitationId, expiresAt).catch(() => undefined); // the sweep expires it otherwise
-    }
+    this.log.warn({ invitationId: claim.id, attempts: claim.attempts, retryAt: dueAt, err: error }, "invitation not delivered; will retry");
+    if (!tenant.sandbox) await this.jobs.scheduleSend(claim.id, dueAt).catch(() => undefined);
   }
 
-  /** Sends every invitation of the tenant that is due now, a few at a time. */
-  async deliverDue(tenantId: string): Promise<number> {
-    const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
-    if (!tenant) return 0;
-    let delivered = 0;
-    for (;;) {
-      const due = await this.dataSource.manager.find(Invitation, {
-        where: { tenantId, status: "SCHEDULED", dueAt: LessThanOrEqual(this.clock.nowFor(tenant)) },
-        select: { id: true },
-        order: { dueAt: "ASC" },
-        take: 200,
-      });
-      for (let i = 0; i < due.length; i += 4) await Promise.all(due.slice(i, i + 4).map(({ id }) => this.deliver(id)));
-      delivered += due.length;
-      if (due.length < 200) return delivered;
-    }
-  }
-
-  /** Marks a sent link expired once its time has passed; true if this call did. A second run changes nothing. */
+  /** Marks one sent link expired once its time has passed; true if this call did. A second run changes nothing. */
   async expire(invitationId: string): Promise<boolean> {
     const row = await this.dataSource.manager.findOneBy(Invitation, { id: invitationId });
     if (!row || row.status !== "SENT") return false;
     const tenant = await this.dataSource.manager.findOneByOrFail(Tenant, { id: row.tenantId });
-    const expired = await this.dataSource.manager.update(
-      Invitation,
-      { id: invitationId, status: "SENT", expiresAt: LessThanOrEqual(this.clock.nowFor(tenant)) },
-      { status: "EXPIRED" },
-    );
-    if (expired.affected !== 1) return false;
-    // at the instant the link stopped working, however late the job or the sweep noticed it
-    await recordEvent(this.dataSource.manager, {
-      tenantId: tenant.id,
-      employmentId: row.employmentId,
-      kind: "EXPIRED",
-      at: row.expiresAt!,
-      actor: SYSTEM,
-      detail: `the link to ${maskEmail(row.email)} was not used`,
+    return (await this.expireWhere("i.id = :id", { id: invitationId }, this.clock.nowFor(tenant), 1)) === 1;
+  }
+
+  /** Marks every sent link of the tenant whose time has passed expired; returns how many. */
+  async expireDue(tenantId: string): Promise<number> {
+    const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
+    if (!tenant) return 0;
+    return this.expireAll("i.tenantId = :tenantId", { tenantId }, this.clock.nowFor(tenant));
+  }
+
+  private async expireAll(condition: string, parameters: Record<string, unknown>, now: Date): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const batch = await this.expireWhere(condition, parameters, now, EXPIRE_BATCH);
+      expired += batch;
+      if (batch < EXPIRE_BATCH) return expired;
+    }
+  }
+
+  /**
+   * Up to `limit` sent links matching `condition` whose time has passed become EXPIRED, each with an
+   * EXPIRED event at the instant the link stopped working (however late this runs), in one transaction.
+   * Rows another transaction holds (a hire confirming right now) are skipped.
+   */
+  private async expireWhere(condition: string, parameters: Record<string, unknown>, now: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager
+        .createQueryBuilder(Invitation, "i")
+        .select(["i.id", "i.tenantId", "i.employmentId", "i.email", "i.expiresAt"])
+        .where("i.status = 'SENT' AND i.expiresAt <= :now", { now })
+        .andWhere(condition, parameters)
+        .orderBy("i.expiresAt", "ASC")
+        .limit(limit)
+        .setLock("pessimistic_write")
+        .setOnLocked("skip_locked")
+        .getMany();
+      if (rows.length === 0) return 0;
+      await manager.createQueryBuilder().update(Invitation).set({ status: "EXPIRED" }).whereInIds(rows.map((r) => r.id)).execute();
+      await recordEvents(
+        manager,
+        rows.map((r) => ({
+          tenantId: r.tenantId,
+          employmentId: r.employmentId,
+          kind: "EXPIRED" as const,
+          at: r.expiresAt!,
+          actor: SYSTEM,
+          detail: `the link to ${maskEmail(r.email)} was not used`,
+        })),
+      );
+      return rows.length;
     });
-    return true;
   }
 
   /**
    * The safety net for lost or doubled jobs (live tenants): sends what is due, retries sends whose
    * worker vanished (lease ran out), and expires links whose time has passed.
    */
-  async sweep(limit = 500): Promise<{ sent: number; expired: number; reclaimed: number }> {
+  async sweep(): Promise<{ sent: number; expired: number; reclaimed: number }> {
     const now = this.clock.now();
     // sandbox tenants run on their test clocks: advanceTestClock handles them, never real time
     const live = (column: string) => `${column} IN (SELECT t.id FROM tenant t WHERE t.sandbox = :no)`;
@@ -334,31 +463,15 @@ export class InvitationService {
       .where("status = 'SENDING' AND leaseUntil <= :now", { now })
       .andWhere(live("tenantId"), { no: false })
       .execute();
-    const due = await this.dataSource.manager
+    const tenants = await this.dataSource.manager
       .createQueryBuilder(Invitation, "i")
-      .select(["i.id"])
+      .select("DISTINCT i.tenantId", "tenantId")
       .where("i.status = 'SCHEDULED' AND i.dueAt <= :now", { now })
       .andWhere(live("i.tenantId"), { no: false })
-      .orderBy("i.dueAt", "ASC")
-      .limit(limit)
-      .getMany();
-    for (const { id } of due) await this.deliver(id);
-    // one by one, through expire(), so that each expiry is in the employment's history
-    let expired = 0;
-    for (;;) {
-      const ended = await this.dataSource.manager
-        .createQueryBuilder(Invitation, "i")
-        .select(["i.id"])
-        .where("i.status = 'SENT' AND i.expiresAt <= :now", { now })
-        .andWhere(live("i.tenantId"), { no: false })
-        .orderBy("i.expiresAt", "ASC")
-        .limit(limit)
-        .getMany();
-      let batch = 0;
-      for (const { id } of ended) if (await this.expire(id)) batch++;
-      expired += batch;
-      if (ended.length < limit || batch === 0) break;
-    }
-    return { sent: due.length, expired, reclaimed: reclaimed.affected ?? 0 };
+      .getRawMany<{ tenantId: string }>();
+    let sent = 0;
+    for (const { tenantId } of tenants) sent += await this.deliverDue(tenantId);
+    const expired = await this.expireAll(live("i.tenantId"), { no: false }, now);
+    return { sent, expired, reclaimed: reclaimed.affected ?? 0 };
   }
 }

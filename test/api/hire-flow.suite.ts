@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Clock } from "../../src/services/clock.js";
-import { SEND_INVITATION } from "../../src/jobs/invitation.jobs.js";
+import { EXPIRE_DUE_INVITATIONS, SEND_INVITATION } from "../../src/jobs/invitation.jobs.js";
 import { errorCode, startTestApp, type TestApp } from "../support/app.js";
 import { createTenant } from "../support/fixtures.js";
 import {
@@ -21,6 +21,7 @@ import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 /** Now in the SPEC's worked examples: Wednesday 2026-03-25 14:00 Europe/Stockholm. */
 const T0 = "2026-03-25T13:00:00Z";
 const LINK_INFO = `query($token: String!) { linkInfo(token: $token) { state maskedEmail expiresAt } }`;
+const HISTORY_TAIL = `query($id: ID!) { employment(id: $id) { history { kind at actor } } }`;
 const VERIFY = `mutation($token: String!) { verifyInvitation(token: $token) { connectAccount { id email method createdAt } } }`;
 
 /**
@@ -615,6 +616,33 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
         assert.equal(report.created, 3);
         await smtp.waitFor(before + 3, 15_000);
         for (const email of emails) assert.equal(mailsTo(smtp, email).length, 1);
+      });
+
+      test("live tenant: the links of an import expire through one job of the tenant, each recorded at its instant", async () => {
+        clock.setNow(new Date(T0));
+        const tenant = await hrTenant(t);
+        const emails = [1, 2, 3].map((i) => address(`imp-expire${i}`));
+        const before = smtp.received.length;
+        const report = (await t.gql(IMPORT, { rows: emails.map((email) => row(tenant, { email })) }, tenant.key)).data.importHires;
+        await smtp.waitFor(before + 3, 15_000);
+        const expiresAt = new Date("2026-03-29T22:00:00Z");
+        const expiryJobs = async () => (await t.app.agenda.queryJobs({ name: EXPIRE_DUE_INVITATIONS, data: { tenantId: tenant.id } })).jobs;
+        // scheduled once the batch is through, a moment after the last mail arrived
+        for (let i = 0; i < 50 && (await expiryJobs()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+        const jobs = await expiryJobs();
+        assert.equal(jobs.length, 1, "one expiry job for the three links");
+        assert.equal(new Date(jobs[0]!.nextRunAt!).getTime(), clock.toSystemTime(expiresAt).getTime());
+
+        // travel to the expiry, job store and clock alike
+        clock.setNow(expiresAt);
+        const job = await t.app.agenda.db.getJobById(String(jobs[0]!._id));
+        await t.app.agenda.db.saveJob({ ...job!, nextRunAt: clock.toSystemTime(expiresAt) }, undefined);
+        const lastEvents = async () =>
+          Promise.all(report.employments.map(async (e: { id: string }) => (await t.gql(HISTORY_TAIL, { id: e.id }, tenant.key)).data.employment.history.at(-1)));
+        for (let i = 0; i < 150 && (await lastEvents()).some((e) => e.kind !== "EXPIRED"); i++) await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(await lastEvents(), emails.map(() => ({ kind: "EXPIRED", at: expiresAt.toISOString(), actor: "system" })));
+        const page = await t.gql(`{ invitations(first: 10, status: EXPIRED) { totalCount } }`, {}, tenant.key);
+        assert.equal(page.data.invitations.totalCount, 3);
       });
 
       test("more than 10 000 rows in one request is refused, asking to split", async () => {
