@@ -32,17 +32,9 @@ export class HireResolver {
   @Authorized()
   @Query(() => AccountStatusType, { description: "Where this employee's account stands" })
   async accountStatus(@Arg("employeeId", () => ID) employeeId: string, @Ctx() ctx: RequestContext): Promise<AccountStatusType> {
-    const scope = ctx.tenant();
-    const queries = ctx.services.queries;
-    const employee = await queries.employee(scope, employeeId);
-    if (!employee) throw notFound("Employee");
-    const employment = await queries.decisiveEmployment(scope, employee.id);
-    const user = await queries.userOf(scope, employee.id);
-    const [connectStatus, invitation, connectAccount] = await Promise.all([
-      queries.connectStatus(scope, employment),
-      queries.currentInvitation(scope, employment),
-      user ? queries.connectAccountOf(scope, user.id) : null,
-    ]);
+    const status = await ctx.services.queries.accountStatus(ctx.tenant(), employeeId);
+    if (!status) throw notFound("Employee");
+    const { employee, connectStatus, invitation, connectAccount } = status;
     return { employeeId: employee.id, connectStatus, email: employee.email, invitation, connectAccount } as AccountStatusType;
   }
 

@@ -12,6 +12,18 @@ export interface InvitationPage {
   totalCount: number;
 }
 
+export interface AccountStatus {
+  employee: Employee;
+  connectStatus: ConnectStatus;
+  invitation: Invitation | null;
+  connectAccount: ConnectAccount | null;
+}
+
+/** Of an employee's employments, oldest first, the one that decides the account: the newest active one, else the newest. */
+function decisive<T extends Pick<Employment, "status">>(employments: T[]): T | undefined {
+  return [...employments].reverse().find((e) => e.status === "ACTIVE") ?? employments.at(-1);
+}
+
 /** The read side: where every hire stands, as HR frontends, the mobile app and partners ask it. */
 export class HireQueries {
   constructor(private readonly clock: Clock) {}
@@ -79,10 +91,38 @@ export class HireQueries {
     );
   }
 
+  /**
+   * Where an employee's account stands (accountStatus, the query the mobile app and HR frontends
+   * poll): the employee, its decisive employment, user, Connect account and current invitation, read
+   * in one statement. Null if the tenant has no such employee.
+   */
+  async accountStatus(scope: TenantScope, employeeId: string): Promise<AccountStatus | null> {
+    type Row = Employment & { employee: Employee; user: User | null; account: ConnectAccount | null; invitation: Invitation | null };
+    const [rows, tenant] = await Promise.all([
+      scope
+        .query(Employment, "m")
+        .innerJoinAndMapOne("m.employee", Employee, "e", "e.id = m.employeeId AND e.tenantId = m.tenantId")
+        .leftJoinAndMapOne("m.user", User, "u", "u.employeeId = e.id AND u.tenantId = m.tenantId")
+        .leftJoinAndMapOne("m.account", ConnectAccount, "a", "a.userId = u.id AND a.tenantId = m.tenantId")
+        .leftJoinAndMapOne("m.invitation", Invitation, "i", "i.id = m.currentInvitationId AND i.tenantId = m.tenantId")
+        .andWhere("m.employeeId = :employeeId", { employeeId })
+        .orderBy("m.createdAt", "ASC")
+        .getMany() as Promise<Row[]>,
+      scope.tenant(),
+    ]);
+    const chosen = decisive(rows);
+    if (!chosen) return null;
+    const { employee, user, account, invitation } = chosen;
+    const connectStatus = connectStatusOf(
+      { employmentStatus: chosen.status, reviewStatus: chosen.reviewStatus, hasUser: user !== null, email: employee.email, connected: account !== null, invitation },
+      this.clock.nowFor(tenant),
+    );
+    return { employee, connectStatus, invitation, connectAccount: account };
+  }
+
   /** The employment that decides an employee's account: the newest active one, else the newest. */
   async decisiveEmployment(scope: TenantScope, employeeId: string): Promise<Employment> {
-    const employments = await this.employmentsOf(scope, employeeId);
-    const chosen = [...employments].reverse().find((e) => e.status === "ACTIVE") ?? employments.at(-1);
+    const chosen = decisive(await this.employmentsOf(scope, employeeId));
     if (!chosen) throw notFound("Employee");
     return chosen;
   }

@@ -60,3 +60,26 @@ test("the HR list â€” 50 invitations with their employee, user and employment â€
   const next = await statementsDuring(() => t.gql(list.replace("first: 50", `first: 50, after: "${answer.data.invitations.pageInfo.endCursor}"`), {}, tenant.key));
   assert.ok(next.length <= 3, "the next page too");
 });
+
+test("accountStatus, the query clients poll, takes 2 SQL statements: the key with its tenant, then the hire in one join", async () => {
+  const tenant = await hrTenant(t);
+  const email = address("polled");
+  const registered = await t.gql(
+    `mutation($input: RegisterHireInput!) { registerHire(input: $input) { employee { id } } }`,
+    { input: { firstName: "Anna", lastName: "Berg", email, startDate: "2030-06-01", employmentTemplateId: tenant.templateId } },
+    tenant.key,
+  );
+  const id = registered.data.registerHire.employee.id;
+  let answer: any;
+  const statements = await statementsDuring(
+    async () => (answer = await t.gql(`query($id: ID!) { accountStatus(employeeId: $id) { employeeId connectStatus email invitation { status sendAt } connectAccount { id } } }`, { id }, tenant.key)),
+  );
+  assert.deepEqual(answer.data.accountStatus, {
+    employeeId: id,
+    connectStatus: "INVITATION_SCHEDULED",
+    email,
+    invitation: { status: "SCHEDULED", sendAt: "2030-05-31T07:00:00.000Z" },
+    connectAccount: null,
+  });
+  assert.equal(statements.length, 2, statements.join("\n"));
+});
