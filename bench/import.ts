@@ -8,6 +8,7 @@ import mysql from "mysql2/promise";
 import { App } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
+import { gqlAt } from "./support/burst.js";
 
 const ROWS = Number(process.argv[2] ?? 10_000);
 const SINGLE_SAMPLE = 300;
@@ -25,16 +26,7 @@ const config = loadConfig({ PORT: "0", DATABASE_URL: url.toString(), JOBS_URL: r
 const app = await App.create(config, createLogger("warn"), { jobTuning: { lockLifetimeMs: 4000 } });
 await app.start();
 
-async function gql(query: string, variables: Record<string, unknown>, key: string) {
-  const response = await fetch(`${app.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = gqlAt(app.url);
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 

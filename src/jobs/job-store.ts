@@ -11,7 +11,7 @@ export type JobStoreKind = "mongodb" | "postgres" | "redis" | "embedded";
 export interface JobStoreOptions {
   /** Identifies this process in the job store's locks (`lastModifiedBy`). */
   name: string;
-  /** How often a worker looks for due jobs; Agenda also sets timers for jobs due before the next look. */
+  /** How often a worker looks for due jobs (default 1 s; bench/README.md, "Tuning"); Agenda also sets timers for jobs due before the next look. */
   processEvery?: number;
   log: Logger;
 }
@@ -49,7 +49,7 @@ export async function openJobStore(url: string, embedded: boolean, options: JobS
   const agenda = new Agenda({
     backend,
     name: options.name,
-    processEvery: options.processEvery ?? (kind === "embedded" ? 1000 : 2000),
+    processEvery: options.processEvery ?? 1000,
     defaultLockLifetime: 5 * 60_000,
   });
   return {

@@ -1,0 +1,327 @@
+// N invitations falling due at the same instant, on MariaDB and a real job store, delivered to a
+// local SMTP server that counts what it accepts.
+//   npm run build && node dist/bench/burst.js [N]      (default 5 000; needs MariaDB, PostgreSQL, Redis)
+//   BENCH_JOBS=redis   the job store on Redis (a fresh key prefix) instead of a fresh PostgreSQL database
+//   BENCH_PHASES=inproc,bare,pickup,procs,relay   run only some of the parts
+//   BENCH_TENANTS=5   over how many tenants (zones) the hires are spread, 1 to 5
+//   BENCH_SMTP_DELAY_MS=50   the SMTP server answers each message that much later (a distant relay)
+//   BENCH_PROFILE=burst.cpuprofile   a CPU profile of part 1's burst (this process's main thread)
+// Prints, side by side:
+//  1. the service in this process (ROLE=all, on an app Clock): the hires are imported the evening
+//     before, then the clock and the send jobs skip to just before 09:00 tenant-local (prepareBurst):
+//     time from due until the last mail is accepted, the first mail's delay, mails/s, and where the
+//     time went (job pick-up, SMTP hand-over, event loop, CPU by process);
+//  2. the same N messages (invitationMail, same size and shape) sent by bare pooled nodemailer to the
+//     same server, and the ratio;
+//  3. how soon a worker starts a job due now, with and without the job store's notifications;
+//  4. the service as separate processes (one ROLE=api that imports, then one or two ROLE=worker;
+//     dist/src/main.js, or BENCH_ENTRY=fixture dist/test/fixtures/service-process.js) in real time:
+//     hires whose start date has passed are due at import. Throughput of two workers vs one, and
+//     mails received twice for one hire; against the same SMTP server (procs), then against one that
+//     answers each message after 50 ms, as a hosted relay over the internet does (relay).
+// Asserts nothing.
+import "reflect-metadata";
+import { randomBytes, randomUUID } from "node:crypto";
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
+import nodemailer from "nodemailer";
+import pg from "pg";
+import { Agenda } from "agenda";
+import { PostgresBackend } from "@agendajs/postgres-backend";
+import { SEND_DUE_INVITATIONS, SWEEP_INVITATIONS } from "../src/jobs/invitation.jobs.js";
+import { invitationMail } from "../src/mail/invitation-mail.js";
+import type { App } from "../src/app.js";
+import { Clock } from "../src/services/clock.js";
+import {
+  childEntry,
+  cpuSnapshot,
+  cpuUsed,
+  createTenants,
+  freshJobStore,
+  freshMariaDb,
+  gqlAt,
+  importHires,
+  jobsKind,
+  machineCpu,
+  machineBusySeconds,
+  machineLoad,
+  mailsSentBy,
+  mariaDbCounters,
+  statementsPerMail,
+  mysqlUrl,
+  prepareBurst,
+  serviceEnv,
+  sleep,
+  startChild,
+  startInProcess,
+  ZONES,
+  type Child,
+} from "./support/burst.js";
+import { startProfiler } from "./support/profile.js";
+import { startSmtpSink, type SmtpSink, type SinkStats } from "./support/smtp-sink.js";
+
+const N = Number(process.argv[2] ?? 5000);
+const phases = new Set((process.env.BENCH_PHASES ?? "inproc,bare,pickup,procs,relay").split(","));
+/** How long the "distant relay" of the last part waits before it accepts a message (a hosted relay over the internet). */
+const RELAY_DELAY_MS = 50;
+const BARE_POOL = 5; // nodemailer's default maxConnections, as the service's mailer
+const TIMEOUT_MS = 10 * 60_000;
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000))} mails/s`;
+
+/** When 10 %, 50 %, 90 % and all of the mails had arrived, after `t0`. */
+async function progress(sink: SmtpSink, t0: number): Promise<string> {
+  const arrivals = await sink.arrivals();
+  return [0.1, 0.5, 0.9, 1]
+    .map((q) => `${q * 100}% ${s(arrivals[Math.max(0, Math.ceil(q * arrivals.length) - 1)]! - t0)}`)
+    .join(", ");
+}
+
+/** How many queries wait for a connection of TypeORM's mysql2 pool, sampled during the burst. */
+function sampleDbPool(app: App) {
+  const pool = (app.dataSource.driver as unknown as { pool: { _connectionQueue: { length: number }; config: { connectionLimit: number } } }).pool;
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(pool._connectionQueue.length), 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { size: pool.config.connectionLimit, mean: samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length), max: Math.max(0, ...samples) };
+    },
+  };
+}
+
+interface InProcessResult {
+  totalMs: number;
+  firstMs: number;
+}
+
+async function inProcess(sink: SmtpSink): Promise<InProcessResult> {
+  const db = await freshMariaDb();
+  const jobs = await freshJobStore();
+  const clock = new Clock();
+  const app = await startInProcess(serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url }), clock);
+  try {
+    const pickups: number[] = [];
+    (app.agenda as Agenda).on(`start:${SEND_DUE_INVITATIONS}`, () => pickups.push(Date.now()));
+    const sweeps: number[] = [];
+    (app.agenda as Agenda).on(`start:${SWEEP_INVITATIONS}`, () => sweeps.push(Date.now()));
+    const burst = await prepareBurst(app, clock, N);
+    await sink.reset();
+    await sleep(burst.dueAt - Date.now() - 100);
+    // from here to the last mail: the burst alone
+    const cpuBefore = await cpuSnapshot();
+    const sqlBefore = await mariaDbCounters();
+    const machineBefore = await machineCpu();
+    const eluBefore = performance.eventLoopUtilization();
+    const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
+    const pool = sampleDbPool(app);
+    const stats = await sink.waitFor(N, TIMEOUT_MS);
+    const waiting = pool.stop();
+    if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const machine = machineLoad(machineBefore, await machineCpu(), cpus().length);
+    const cpu = cpuUsed(cpuBefore, await cpuSnapshot(), { [process.pid]: "bench process (service + SMTP sink thread)" });
+    const sql = statementsPerMail(sqlBefore, await mariaDbCounters(), N);
+    const totalMs = stats.last! - burst.dueAt;
+    const firstMs = stats.first! - burst.dueAt;
+    const mail = (await app.metrics.getSingleMetric("onboarding_mail_send_seconds")!.get()).values as { metricName?: string; labels: { outcome?: string }; value: number }[];
+    const sum = mail.find((v) => v.metricName === "onboarding_mail_send_seconds_sum" && v.labels.outcome === "sent")?.value ?? 0;
+    const count = mail.find((v) => v.metricName === "onboarding_mail_send_seconds_count" && v.labels.outcome === "sent")?.value ?? 0;
+
+    console.log(`\n1. The service in this process (ROLE=all), ${ZONES.length} tenants, due at one instant (08:00Z = 09:00 local in ${ZONES.join(", ")})`);
+    console.log(`   import of the ${N} hires (10 h before)      ${burst.importSeconds.toFixed(2)} s (not counted)`);
+    console.log(`   due → last mail accepted                  ${s(totalMs)}   ${rate(N, totalMs)}`);
+    console.log(`   due → first mail accepted                 ${s(firstMs)}`);
+    console.log(`   progress after due                        ${await progress(sink, burst.dueAt)}`);
+    console.log(`   send-due jobs started after due           ${pickups.map((t) => s(t - burst.dueAt)).join(", ")}`);
+    const sweepsDuring = sweeps.filter((t) => t >= burst.dueAt && t <= stats.last!).length;
+    console.log(`   sweeps that ran during the burst          ${sweepsDuring}`);
+    console.log(`   mailer.send (SMTP hand-over incl. pool)   mean ${((sum / count) * 1000).toFixed(1)} ms over ${count} mails`);
+    console.log(`   SMTP connections opened                   ${stats.connections}`);
+    console.log(`   MariaDB pool: queries waiting for one of its ${waiting.size} connections   mean ${waiting.mean.toFixed(1)}, max ${waiting.max} (sampled every 20 ms)`);
+    console.log(`   MariaDB statements per mail               ${sql}`);
+    console.log(`   event loop busy (this process)            ${(elu.utilization * 100).toFixed(0)} %`);
+    console.log(`   machine during the burst                  ${machine}`);
+    console.log(`   CPU seconds during the burst              ${cpu}`);
+    console.log(`   mails received twice for one hire         ${stats.duplicates}`);
+    return { totalMs, firstMs };
+  } finally {
+    await app.stop(1000);
+    await db.drop();
+    await jobs.drop();
+  }
+}
+
+async function bare(sink: SmtpSink): Promise<{ totalMs: number; firstMs: number }> {
+  await sink.reset();
+  const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: BARE_POOL, logger: false }, { from: "Onboarding <no-reply@localhost>" });
+  const expiresAt = new Date(Date.now() + 5 * 86_400_000);
+  const t0 = Date.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < N; i++) {
+    const token = randomBytes(32).toString("base64url");
+    const zone = ZONES[i % ZONES.length]!;
+    sends.push(
+      transport.sendMail(
+        invitationMail({ to: `bare.${i}@example.org`, firstName: `Anna${i}`, link: `http://localhost:4000/verify?token=${token}`, expiresAt, timeZone: zone, companyName: "Bench 1 AB" }),
+      ),
+    );
+  }
+  await Promise.all(sends);
+  const stats = await sink.waitFor(N, TIMEOUT_MS);
+  transport.close();
+  const totalMs = stats.last! - t0;
+  const firstMs = stats.first! - t0;
+  console.log(`\n2. Bare pooled nodemailer (maxConnections ${BARE_POOL}), the same ${N} invitationMail messages, all handed over at once`);
+  console.log(`   first sendMail → last mail accepted       ${s(totalMs)}   ${rate(N, totalMs)}`);
+  console.log(`   first sendMail → first mail accepted      ${s(firstMs)}`);
+  return { totalMs, firstMs };
+}
+
+interface ProcessRun {
+  workers: number;
+  totalMs: number;
+  /** ms from the end of the import to the last mail, and the mails sent in that time */
+  afterImport: { ms: number; mails: number };
+  stats: SinkStats;
+}
+
+async function processes(sink: SmtpSink, workers: number): Promise<ProcessRun> {
+  const db = await freshMariaDb();
+  const jobs = await freshJobStore();
+  const env = serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url });
+  const children: Child[] = [];
+  try {
+    const api = await startChild({ ...env, ROLE: "api" }); // migrates the empty database first
+    children.push(api);
+    children.push(...(await Promise.all(Array.from({ length: workers }, () => startChild({ ...env, ROLE: "worker" })))));
+    const gql = gqlAt(api.url);
+    const tenants = await createTenants(gql);
+    await sleep(1000); // the workers' first sweep has run
+    await sink.reset();
+    const labels: Record<number, string> = { [process.pid]: "bench process (SMTP sink thread)", [api.pid]: "api process (import)" };
+    children.slice(1).forEach((c, i) => (labels[c.pid] = `worker ${i + 1}`));
+    const cpuBefore = await cpuSnapshot();
+    const sqlBefore = await mariaDbCounters();
+    const machineBefore = await machineCpu();
+    const t0 = Date.now();
+    const { finishedAt } = await importHires(gql, tenants, N, "2020-01-06"); // started long ago: every send is due at import
+    const importMs = Date.now() - t0;
+    const atImportEnd = await sink.stats();
+    const stats = await sink.waitFor(N, TIMEOUT_MS);
+    const machineAfter = await machineCpu();
+    const machine = machineLoad(machineBefore, machineAfter, cpus().length);
+    const perMail = (machineBusySeconds(machineBefore, machineAfter) / N) * 1000;
+    const cpu = cpuUsed(cpuBefore, await cpuSnapshot(), labels);
+    const sql = statementsPerMail(sqlBefore, await mariaDbCounters(), N);
+    await sleep(3000); // a second send would arrive here
+    const after = await sink.stats();
+    const totalMs = stats.last! - t0;
+    const shares = (await Promise.all(children.slice(1).map(async (c) => `${labels[c.pid]} ${await mailsSentBy(c.url)}`))).join(", ");
+    console.log(`\n4${workers === 1 ? "a" : "b"}. Separate processes (${childEntry}): 1 api (imports) + ${workers} worker${workers > 1 ? "s" : ""}, real time, due at import`);
+    console.log(`   import (${ZONES.length} tenants at once)                ${s(importMs)}`);
+    console.log(`   first import request → last mail accepted ${s(totalMs)}   ${rate(N, totalMs)}`);
+    console.log(`   after the import ended                    ${rate(N - atImportEnd.count, stats.last! - (t0 + importMs))} (${atImportEnd.count} mails were out by then)`);
+    console.log(`   first import request → first mail         ${s(stats.first! - t0)} (the first tenant's import answered after ${s(Math.min(...finishedAt) - t0)})`);
+    console.log(`   progress after the first import request   ${await progress(sink, t0)}`);
+    console.log(`   mails sent by each worker                 ${shares}`);
+    const failures = await jobs.sendJobFailures();
+    if (failures.length) console.log(`   send-due jobs failed by Agenda            ${failures.length}: ${[...new Set(failures.map((f) => f.replace(/'[^']*'/g, "…")))].join("; ")}`);
+    console.log(`   MariaDB statements per mail (import incl.) ${sql}`);
+    console.log(`   machine during the run                    ${machine}`);
+    console.log(`   CPU of the whole machine per mail         ${perMail.toFixed(1)} ms (import, worker${workers > 1 ? "s" : ""}, MariaDB, job store, SMTP server): at most ${Math.round((cpus().length * 1000) / perMail)} mails/s on ${cpus().length} cores`);
+    console.log(`   CPU seconds during the run                ${cpu}`);
+    const logged = children.flatMap((c) => c.warnings);
+    if (logged.length) console.log(`   warnings logged by the processes          ${logged.length}, e.g. ${logged[0]!.slice(0, 300)}`);
+    console.log(`   mails received twice for one hire         ${after.duplicates} (of ${after.count} received, ${after.recipients} hires)`);
+    return { workers, totalMs, afterImport: { ms: stats.last! - (t0 + importMs), mails: N - atImportEnd.count }, stats: after };
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    await db.drop();
+    await jobs.drop();
+  }
+}
+
+const smtpDelayMs = Number(process.env.BENCH_SMTP_DELAY_MS ?? 0);
+/**
+ * How soon a worker starts a job that is due now. Through the service's own Agenda the job store
+ * notifies the workers (PostgreSQL LISTEN/NOTIFY, Redis pub/sub); MongoDB, production's store, has no
+ * notification channel in our setup, so there a worker finds such a job only at its next scan
+ * (processEvery). Simulated here by scheduling through a second connection without notifications.
+ */
+async function pickup(sink: SmtpSink): Promise<void> {
+  if (jobsKind !== "postgres") return void console.log("\n3. Pick-up latency: measured on the PostgreSQL job store only");
+  const db = await freshMariaDb();
+  const jobs = await freshJobStore();
+  const app = await startInProcess(serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url }), new Clock());
+  const pool = new pg.Pool({ connectionString: jobs.url, max: 2 });
+  pool.on("error", () => undefined);
+  const silent = new Agenda({ backend: new PostgresBackend({ pool, disableNotifications: true }) });
+  await silent.ready;
+  try {
+    const started = new Map<string, number>();
+    const onStart = (job: { attrs: { data: { tenantId: string } } }) => void started.set(job.attrs.data.tenantId, Date.now());
+    app.agenda.on(`start:${SEND_DUE_INVITATIONS}`, onStart as unknown as () => void);
+    const measure = async (through: Agenda, samples: number) => {
+      const waits: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        await sleep(Math.random() * 2000); // at a random moment between two scans
+        const tenantId = randomUUID(); // no such tenant: the job finds nothing to send
+        const at = Date.now();
+        await through.schedule(new Date(at), SEND_DUE_INVITATIONS, { tenantId });
+        while (!started.has(tenantId)) await sleep(5);
+        waits.push(started.get(tenantId)! - at);
+      }
+      waits.sort((a, b) => a - b);
+      return `mean ${s(waits.reduce((a, b) => a + b, 0) / waits.length)}, max ${s(waits.at(-1)!)} (${samples} jobs)`;
+    };
+    console.log(`\n3. A send-due job scheduled for now: how soon a worker starts it (processEvery ${(app.agenda as unknown as { attrs: { processEvery: number } }).attrs.processEvery} ms)`);
+    console.log(`   job store notifies (PostgreSQL, Redis)    ${await measure(app.agenda, 10)}`);
+    console.log(`   no notification (as on MongoDB)           ${await measure(silent, 20)}`);
+  } finally {
+    await silent.stop();
+    await pool.end();
+    await app.stop(1000);
+    await db.drop();
+    await jobs.drop();
+  }
+}
+
+const sink = await startSmtpSink({ delayMs: smtpDelayMs });
+console.log(`burst of ${N} invitations; MariaDB (${new URL(mysqlUrl).host}), ${jobsKind} job store, ${new Date().toISOString()}`);
+if (smtpDelayMs) console.log(`the SMTP server answers each message ${smtpDelayMs} ms after its data (BENCH_SMTP_DELAY_MS)`);
+const relays: SmtpSink[] = [];
+try {
+  const ours = phases.has("inproc") ? await inProcess(sink) : null;
+  const baseline = phases.has("bare") ? await bare(sink) : null;
+  if (ours && baseline) {
+    console.log(`\n   ours vs bare nodemailer: ${(ours.totalMs / baseline.totalMs).toFixed(2)}x the time (target ≤ 2x); first mail ${s(ours.firstMs)} after due (target ≤ 2 s)`);
+  }
+  if (phases.has("pickup")) await pickup(sink);
+  // several workers, against this SMTP server and against one that answers like a distant relay
+  const servers: [string, SmtpSink][] = [];
+  if (phases.has("procs")) servers.push([smtpDelayMs ? `answering after ${smtpDelayMs} ms` : "answering at once", sink]);
+  if (phases.has("relay")) {
+    relays.push(await startSmtpSink({ delayMs: RELAY_DELAY_MS }));
+    servers.push([`answering after ${RELAY_DELAY_MS} ms, like a distant relay`, relays[0]!]);
+  }
+  const comparisons: string[] = [];
+  for (const [label, server] of servers) {
+    console.log(`\n--- worker processes; the SMTP server ${label}`);
+    const one = await processes(server, 1);
+    const two = await processes(server, 2);
+    const after = (r: ProcessRun) => r.afterImport.mails / r.afterImport.ms;
+    comparisons.push(
+      `   SMTP server ${label}: two workers ${(one.totalMs / two.totalMs).toFixed(2)}x the throughput of one (target ≥ 1.5x), ${(after(two) / after(one)).toFixed(2)}x after the import; duplicates ${one.stats.duplicates} and ${two.stats.duplicates} (must be 0)`,
+    );
+  }
+  if (comparisons.length) console.log(`\n${comparisons.join("\n")}`);
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await sink.close();
+  for (const relay of relays) await relay.close();
+  process.exit(process.exitCode ?? 0); // Agenda's job-liveness timer would hold the process for minutes
+}
