@@ -9,7 +9,8 @@
 // queries and, for part 3, one ROLE=worker process sending, on MariaDB and a real job store. The load
 // comes from a worker thread of this process with fetch (undici, keep-alive): BENCH_CONCURRENCY
 // requests in flight for BENCH_SECONDS, after a 2 s warm-up. Side by side:
-//  1. accountStatus with a real HR_ADMIN key, rotating over HIRES registered hires;
+//  1. accountStatus with a real HR_ADMIN key, rotating over HIRES registered hires; for comparison the
+//     same process answering `{ __typename }` without a key (no SQL) and with the key (its lookup);
 //  2. a bare Apollo Server (@apollo/server + @as-integrations/express5, express 5, in this process)
 //     answering the constant query `{ ok }`;
 //  3. accountStatus again while BURST invitations of five other tenants, all due, are sent: they are
@@ -109,6 +110,12 @@ try {
   const ours = await measure(status, CONCURRENCY);
   line("accountStatus (the service, real key)", ours);
   console.log(`      MariaDB statements per request ${ours.statements.toFixed(1)}`);
+  // where the difference goes: the same process answering without the database (no key), and with the key only
+  const typename = JSON.stringify({ query: "{ __typename }" });
+  const noDb = await measure({ ...status, headers: { "content-type": "application/json" }, bodies: [typename] }, CONCURRENCY);
+  line("{ __typename }, no key (no SQL)", noDb);
+  const keyOnly = await measure({ ...status, bodies: [typename] }, CONCURRENCY);
+  line("{ __typename } with the key (1 SQL: the key)", keyOnly);
   const bare = await bareApollo();
   const baseline = await measure({ url: `${bare.url}/graphql`, headers: { "content-type": "application/json" }, bodies: [JSON.stringify({ query: "{ ok }" })] }, CONCURRENCY);
   await bare.stop();
