@@ -456,13 +456,7 @@ export class InvitationService {
     const now = this.clock.now();
     // sandbox tenants run on their test clocks: advanceTestClock handles them, never real time
     const live = (column: string) => `${column} IN (SELECT t.id FROM tenant t WHERE t.sandbox = :no)`;
-    const reclaimed = await this.dataSource.manager
-      .createQueryBuilder()
-      .update(Invitation)
-      .set({ status: "SCHEDULED", leaseUntil: null, tokenHash: null, lastError: "the worker stopped while sending; retried" })
-      .where("status = 'SENDING' AND leaseUntil <= :now", { now })
-      .andWhere(live("tenantId"), { no: false })
-      .execute();
+    const reclaimed = await this.reclaim(live("tenantId"), { no: false });
     const tenants = await this.dataSource.manager
       .createQueryBuilder(Invitation, "i")
       .select("DISTINCT i.tenantId", "tenantId")
@@ -472,6 +466,21 @@ export class InvitationService {
     let sent = 0;
     for (const { tenantId } of tenants) sent += await this.deliverDue(tenantId);
     const expired = await this.expireAll(live("i.tenantId"), { no: false }, now);
-    return { sent, expired, reclaimed: reclaimed.affected ?? 0 };
+    return { sent, expired, reclaimed };
+  }
+
+  /**
+   * Sends whose worker vanished (the lease ran out, in real time) go back to SCHEDULED, to be sent
+   * again: for live tenants by the sweep, for a sandbox tenant when its test clock moves.
+   */
+  async reclaim(condition: string, parameters: Record<string, unknown>): Promise<number> {
+    const reclaimed = await this.dataSource.manager
+      .createQueryBuilder()
+      .update(Invitation)
+      .set({ status: "SCHEDULED", leaseUntil: null, tokenHash: null, lastError: "the worker stopped while sending; retried" })
+      .where("status = 'SENDING' AND leaseUntil <= :leaseNow", { leaseNow: this.clock.now() })
+      .andWhere(condition, parameters)
+      .execute();
+    return reclaimed.affected ?? 0;
   }
 }

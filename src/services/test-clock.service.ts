@@ -22,6 +22,7 @@ export class TestClockService {
     if (to.getTime() < tenant.testClockNow.getTime()) {
       throw badInput(`A test clock only moves forward: it is ${tenant.testClockNow.toISOString()}`, "to");
     }
+    await this.invitations.reclaim("tenantId = :tenantId", { tenantId: tenant.id }); // a send cut off by a crash
     for (let step = 0; step < MAX_STEPS; step++) {
       const next = await this.nextDue(tenant.id, to);
       if (!next) break;

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { Invitation } from "../../src/entities/index.js";
 import { Clock } from "../../src/services/clock.js";
 import { EXPIRE_DUE_INVITATIONS, SEND_INVITATION } from "../../src/jobs/invitation.jobs.js";
 import { errorCode, startTestApp, type TestApp } from "../support/app.js";
@@ -748,6 +749,19 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       assert.equal(retried.data.employment.invitation.lastError, null);
       assert.equal(retried.data.employment.invitation.sentAt, "2026-03-25T13:00:30.000Z");
       assert.equal(mailsTo(smtp, email).length, 1);
+    });
+
+    test("sandbox: a send cut off by a crash (its lease ran out) goes out when the test clock next moves", async () => {
+      const tenant = await sandboxTenant(t, T0);
+      const email = address("sandbox-crash");
+      const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+      const id = hire.employment.invitation.id;
+      // what a process killed in the middle of sending leaves behind
+      await t.app.dataSource.manager.update(Invitation, { id }, { status: "SENDING", dueAt: new Date(T0), leaseUntil: new Date(clock.now().getTime() - 1) });
+      await advance(t, tenant, "2026-03-25T13:00:01Z");
+      assert.equal(mailsTo(smtp, email).length, 1);
+      const sent = await t.gql(EMPLOYMENT, { id: hire.employment.id }, tenant.key);
+      assert.equal(sent.data.employment.invitation.status, "SENT");
     });
 
     test("live tenant: a deferred send is executed by the Agenda worker when it falls due", async () => {
