@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import { maskEmail } from "./domain/hire-status.js";
+import { maskEmail, maskEmailsIn } from "./domain/hire-status.js";
 
 export type { Logger };
 
@@ -18,6 +18,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { pid: process.pid },
     redact: { paths: [...SECRET_PATHS, ...ADDRESS_PATHS], censor },
+    serializers: { err: maskedError },
   };
   return destination ? pino(options, destination) : pino(options);
 }
@@ -26,4 +27,19 @@ function censor(value: unknown, path: string[]): unknown {
   if (!ADDRESS_KEYS.has(path.at(-1) ?? "")) return "[redacted]";
   const mask = (v: unknown) => (typeof v === "string" && v.includes("@") ? maskEmail(v) : v);
   return Array.isArray(value) ? value.map(mask) : mask(value);
+}
+
+/**
+ * pino's error serializer, with every address in its texts masked (SMTP servers name the recipient
+ * in their errors; nodemailer's errors may carry the envelope), also in causes and nested fields.
+ */
+function maskedError(error: Error): unknown {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const mask = (value: unknown, depth: number): unknown => {
+    if (typeof value === "string") return maskEmailsIn(value);
+    if (depth > 3 || value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) return value.map((v) => mask(v, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, mask(v, depth + 1)]));
+  };
+  return mask(serialized, 0);
 }

@@ -77,6 +77,11 @@ export function connectStatusOf(hire: HireFacts, now: Date): ConnectStatus {
   }
 }
 
+/** Every e-mail address in a free text (an SMTP server's error, say) masked with maskEmail. */
+export function maskEmailsIn(text: string): string {
+  return text.replace(/[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g, (address) => maskEmail(address));
+}
+
 /** "anna@acme.se" → "a***@acme.se": shows the first character of the local part and the whole domain. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");

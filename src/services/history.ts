@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import type { Principal } from "../auth/principal.js";
-import { maskEmail } from "../domain/hire-status.js";
+import { maskEmail, maskEmailsIn } from "../domain/hire-status.js";
 import type { PlannedAction } from "../domain/invitation-policy.js";
 import { EmploymentEvent, type EmploymentEventKind } from "../entities/employment-event.js";
 import type { ConnectMethod } from "../entities/hire.js";
@@ -82,8 +82,7 @@ const MAX_DETAIL = 500;
  * rejection reason with an address in it) is stored masked too.
  */
 export function safeDetail(text: string): string {
-  const safe = text
-    .replace(/[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g, (address) => maskEmail(address))
+  const safe = maskEmailsIn(text)
     .replace(/token=[^\s&"'<>]+/gi, "token=…")
     .replace(/[A-Za-z0-9_-]{40,}/g, "…");
   const characters = Array.from(safe);

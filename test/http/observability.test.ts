@@ -223,12 +223,19 @@ describe("what operators see: /metrics, request logs, /admin/jobs", () => {
     }
   });
 
-  test("a refused delivery: the mail histogram counts it failed and the invitation as retrying", async () => {
-    smtp.refuseNext(1);
+  test("a refused delivery: the mail histogram counts it failed and the invitation as retrying; the SMTP error is logged with the address masked", async () => {
+    const email = address("refused");
+    smtp.refuseNext(1, `Mailbox of <${email}> is busy, try again later`); // servers do name the recipient
     const today = DateTime.fromJSDate(t.app.services.clock.now()).setZone("Europe/Stockholm");
-    await register(t, tenant, { email: address("refused"), startDate: today.toISODate() });
+    await register(t, tenant, { email, startDate: today.toISODate() });
     const text = await scrapeUntil(t, (text) => sample(text, "onboarding_invitations_retrying") === 1);
     assert.equal(sample(text, "onboarding_invitations_retrying"), 1);
     assert.equal(sample(text, "onboarding_mail_send_seconds_count", { outcome: "failed" }), 1);
+
+    const failures = logLines.filter((line) => line.msg === "SMTP delivery failed");
+    assert.equal(failures.length, 1);
+    assert.match(failures[0]!.err.message, new RegExp(`Mailbox of <${email[0]}\\*\\*\\*@`), "the error is there, its address masked");
+    const all = logLines.map((line) => JSON.stringify(line)).join("\n");
+    assert.ok(!all.includes(email), `${email} appears only masked`);
   });
 });

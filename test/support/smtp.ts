@@ -19,8 +19,8 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Resolves once `count` messages have arrived in total. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
-  /** Answers the next `n` messages' DATA with a 451 temporary failure; they are not received. */
-  refuseNext(n: number): void;
+  /** Answers the next `n` messages' DATA with a 451 temporary failure (with `reason` as its text); they are not received. */
+  refuseNext(n: number, reason?: string): void;
   /** Delays the answer to the next message's DATA by `ms`; if its client disconnects meanwhile, it is not received. */
   holdNext(ms: number): void;
   /** From now on, accept nothing: every message waits (its client too) until `resume()`. */
@@ -37,6 +37,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const waiters = new Set<() => void>();
   const closedSessions = new Set<string>();
   let refusals = 0;
+  let refusalText = "Temporary failure, try again later (test refusal)";
   const holds: number[] = [];
   let gate: { opened: Promise<void>; open: () => void } | null = null;
 
@@ -65,7 +66,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
       stream.on("end", () => {
         void (async () => {
-          if (refuse) return callback(temporaryFailure("451 Temporary failure, try again later (test refusal)"));
+          if (refuse) return callback(temporaryFailure(refusalText));
           if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
           if (gate) await gate.opened;
           // A client that left before our answer never learnt that the message was accepted: it was not delivered.
@@ -131,8 +132,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         check();
       });
     },
-    refuseNext(n) {
+    refuseNext(n, reason = "Temporary failure, try again later (test refusal)") {
       refusals += n;
+      refusalText = reason;
     },
     holdNext(ms) {
       holds.push(ms);
