@@ -4,7 +4,7 @@ import { ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTempla
 import type { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
-import type { TenantScope } from "./tenant-scope.js";
+import { TenantScope } from "./tenant-scope.js";
 
 export interface InvitationPage {
   items: { cursor: string; invitation: Invitation }[];
@@ -23,6 +23,21 @@ export interface AccountStatus {
 function decisive<T extends Pick<Employment, "status">>(employments: T[]): T | undefined {
   return [...employments].reverse().find((e) => e.status === "ACTIVE") ?? employments.at(-1);
 }
+
+/** accountStatus's one statement: each employment of the employee with the employee, user, Connect account and current invitation. */
+const ACCOUNT_STATUS = TenantScope.compile(
+  Employment,
+  "m",
+  (query) =>
+    query
+      .innerJoin(Employee, "e", "e.id = m.employeeId AND e.tenantId = m.tenantId")
+      .leftJoin(User, "u", "u.employeeId = e.id AND u.tenantId = m.tenantId")
+      .leftJoin(ConnectAccount, "a", "a.userId = u.id AND a.tenantId = m.tenantId")
+      .leftJoin(Invitation, "i", "i.id = m.currentInvitationId AND i.tenantId = m.tenantId")
+      .andWhere("m.employeeId = :employeeId")
+      .orderBy("m.createdAt", "ASC"),
+  ["m", "e", "u", "a", "i"],
+);
 
 /** The read side: where every hire stands, as HR frontends, the mobile app and partners ask it. */
 export class HireQueries {
@@ -97,22 +112,11 @@ export class HireQueries {
    * in one statement. Null if the tenant has no such employee.
    */
   async accountStatus(scope: TenantScope, employeeId: string): Promise<AccountStatus | null> {
-    type Row = Employment & { employee: Employee; user: User | null; account: ConnectAccount | null; invitation: Invitation | null };
-    const [rows, tenant] = await Promise.all([
-      scope
-        .query(Employment, "m")
-        .innerJoinAndMapOne("m.employee", Employee, "e", "e.id = m.employeeId AND e.tenantId = m.tenantId")
-        .leftJoinAndMapOne("m.user", User, "u", "u.employeeId = e.id AND u.tenantId = m.tenantId")
-        .leftJoinAndMapOne("m.account", ConnectAccount, "a", "a.userId = u.id AND a.tenantId = m.tenantId")
-        .leftJoinAndMapOne("m.invitation", Invitation, "i", "i.id = m.currentInvitationId AND i.tenantId = m.tenantId")
-        .andWhere("m.employeeId = :employeeId", { employeeId })
-        .orderBy("m.createdAt", "ASC")
-        .getMany() as Promise<Row[]>,
-      scope.tenant(),
-    ]);
-    const chosen = decisive(rows);
+    const [rows, tenant] = await Promise.all([scope.select(ACCOUNT_STATUS, { employeeId }), scope.tenant()]);
+    const chosen = decisive(rows.map((row) => Object.assign(row.m as Employment, { row })));
     if (!chosen) return null;
-    const { employee, user, account, invitation } = chosen;
+    const employee = chosen.row.e as Employee;
+    const [user, account, invitation] = [chosen.row.u as User | null, chosen.row.a as ConnectAccount | null, chosen.row.i as Invitation | null];
     const connectStatus = connectStatusOf(
       { employmentStatus: chosen.status, reviewStatus: chosen.reviewStatus, hasUser: user !== null, email: employee.email, connected: account !== null, invitation },
       this.clock.nowFor(tenant),

@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { CompiledSelect } from "../db/compiled-select.js";
 import { Tenant } from "../entities/tenant.js";
 import { notFound } from "../errors.js";
 
@@ -38,6 +39,24 @@ export class TenantScope {
   /** A query builder already limited to this tenant's rows of `alias`. */
   query<T extends TenantOwned>(entity: EntityTarget<T>, alias: string): SelectQueryBuilder<T> {
     return this.manager.createQueryBuilder(entity, alias).where(`${alias}.tenantId = :scopeTenantId`, { scopeTenantId: this.tenantId });
+  }
+
+  /**
+   * A hot read, built once (CompiledSelect): `build` continues a query of `entity` as `alias` that is
+   * already limited to the tenant's rows, like query(); run it with select().
+   */
+  static compile<A extends string>(
+    entity: EntityTarget<TenantOwned>,
+    alias: A,
+    build: (query: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>,
+    aliases: readonly A[],
+  ): CompiledSelect<A> {
+    return new CompiledSelect((manager) => build(manager.createQueryBuilder(entity, alias).where(`${alias}.tenantId = :scopeTenantId`)), aliases);
+  }
+
+  /** Runs a query made with TenantScope.compile for this tenant. */
+  select<A extends string>(compiled: CompiledSelect<A>, parameters: Record<string, unknown>): ReturnType<CompiledSelect<A>["run"]> {
+    return compiled.run(this.manager, { ...parameters, scopeTenantId: this.tenantId });
   }
 
   /** Inserts rows owned by this tenant, whatever tenantId the caller put in them. */
