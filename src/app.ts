@@ -92,6 +92,7 @@ export class App {
         dataSource,
         clock,
         operatorApiKey: operatorKey.key,
+        apiKeyCacheMs: config.apiKeyCacheMs,
         mailer,
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
         invitationSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? 2 * 60_000 },

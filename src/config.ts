@@ -20,6 +20,11 @@ export interface Config {
   introspection: boolean;
   /** Requests a minute: per client address on the public operations (/verify, linkInfo, verifyInvitation), per API key elsewhere. */
   rateLimits: { publicPerMinute: number; perKeyPerMinute: number };
+  /**
+   * How long a process remembers a key it has found valid (its id, name, tenant and roles; never the
+   * tenant's data), 0: not at all. A key revoked in the database keeps working that long.
+   */
+  apiKeyCacheMs: number;
   /** Express's `trust proxy`: how many proxies in front of us may set X-Forwarded-For (0: none). */
   trustProxyHops: number;
   /** A bearer token for /metrics besides the operator key (for a Prometheus scraper). */
@@ -97,6 +102,12 @@ const environment = z.object({
     .refine((v) => v === undefined || v === "" || ["true", "false"].includes(v), { message: "GRAPHQL_INTROSPECTION must be true or false" }),
   RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt("RATE_LIMIT_PUBLIC_PER_MINUTE", "30"),
   RATE_LIMIT_KEY_PER_MINUTE: positiveInt("RATE_LIMIT_KEY_PER_MINUTE", "1200"),
+  API_KEY_CACHE_SECONDS: z
+    .string()
+    .trim()
+    .default("10")
+    .refine((v) => /^\d{1,4}$/.test(v), { message: "API_KEY_CACHE_SECONDS must be a whole number of seconds (0: off)" })
+    .transform(Number),
   TRUST_PROXY_HOPS: z
     .string()
     .trim()
@@ -149,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role,
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === "true" : e.NODE_ENV !== "production",
     rateLimits: { publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE },
+    apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL as Config["logLevel"],

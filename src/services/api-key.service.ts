@@ -21,6 +21,8 @@ const KEY_WITH_TENANT = new CompiledSelect(
   ["k", "t"],
 );
 
+const CACHED_KEYS = 10_000;
+
 const OPERATOR: Principal = { keyId: null, keyName: "operator", tenantId: null, roles: ["OPERATOR"] };
 
 export class ApiKeyService {
@@ -28,7 +30,15 @@ export class ApiKeyService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly operatorApiKey: string,
+    private readonly cacheMs = 0,
   ) {}
+
+  /**
+   * Keys found valid lately, by hash: the key lookup is half the cost of a small query
+   * (bench/README.md, "bench/status"). Only who the key is — never the tenant's data, which a
+   * request reads fresh when it needs it. Real time (not the app's clock); at most CACHED_KEYS.
+   */
+  private readonly known = new Map<string, { principal: Principal; until: number }>();
 
   /** Who an `Authorization` header belongs to. No header: nobody; a wrong header or key: a failure to report. */
   async authenticate(authorization: string | undefined): Promise<Authentication> {
@@ -37,12 +47,21 @@ export class ApiKeyService {
     if (key === null) return { principal: null, failure: "The Authorization header must be: Bearer <api key>" };
     if (sameKey(key, this.operatorApiKey)) return { principal: OPERATOR, failure: null };
     // The lookup is by hash, so nothing about the stored keys leaks through timing.
-    const [found] = await KEY_WITH_TENANT.run(this.dataSource.manager, { hash: hashApiKey(key) });
+    const hash = hashApiKey(key);
+    const known = this.known.get(hash);
+    if (known && known.until > performance.now()) return { principal: known.principal, failure: null };
+    const [found] = await KEY_WITH_TENANT.run(this.dataSource.manager, { hash });
     if (!found) {
+      this.known.delete(hash);
       return { principal: null, failure: "The API key is not valid" };
     }
     const [row, tenant] = [found.k as ApiKey, found.t as Tenant];
-    return { principal: { keyId: row.id, keyName: row.name, tenantId: row.tenantId, roles: row.roles, tenant }, failure: null };
+    const principal: Principal = { keyId: row.id, keyName: row.name, tenantId: row.tenantId, roles: row.roles };
+    if (this.cacheMs > 0) {
+      if (this.known.size >= CACHED_KEYS) this.known.delete(this.known.keys().next().value!); // the oldest
+      this.known.set(hash, { principal, until: performance.now() + this.cacheMs });
+    }
+    return { principal: { ...principal, tenant }, failure: null };
   }
 
   /** A new key of the caller's tenant with the chosen roles. OPERATOR is never a tenant's to give. */

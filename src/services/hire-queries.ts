@@ -1,7 +1,7 @@
 import { Brackets } from "typeorm";
 import { connectStatusOf, type ConnectStatus, type InvitationStatus } from "../domain/hire-status.js";
 import { ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTemplate, Invitation, User, UserTemplate } from "../entities/index.js";
-import type { Tenant } from "../entities/tenant.js";
+import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
 import { TenantScope } from "./tenant-scope.js";
@@ -24,7 +24,7 @@ function decisive<T extends Pick<Employment, "status">>(employments: T[]): T | u
   return [...employments].reverse().find((e) => e.status === "ACTIVE") ?? employments.at(-1);
 }
 
-/** accountStatus's one statement: each employment of the employee with the employee, user, Connect account and current invitation. */
+/** accountStatus's one statement: each employment of the employee with the employee, user, Connect account, current invitation and the tenant. */
 const ACCOUNT_STATUS = TenantScope.compile(
   Employment,
   "m",
@@ -34,9 +34,10 @@ const ACCOUNT_STATUS = TenantScope.compile(
       .leftJoin(User, "u", "u.employeeId = e.id AND u.tenantId = m.tenantId")
       .leftJoin(ConnectAccount, "a", "a.userId = u.id AND a.tenantId = m.tenantId")
       .leftJoin(Invitation, "i", "i.id = m.currentInvitationId AND i.tenantId = m.tenantId")
+      .innerJoin(Tenant, "t", "t.id = m.tenantId")
       .andWhere("m.employeeId = :employeeId")
       .orderBy("m.createdAt", "ASC"),
-  ["m", "e", "u", "a", "i"],
+  ["m", "e", "u", "a", "i", "t"],
 );
 
 /** The read side: where every hire stands, as HR frontends, the mobile app and partners ask it. */
@@ -112,9 +113,10 @@ export class HireQueries {
    * in one statement. Null if the tenant has no such employee.
    */
   async accountStatus(scope: TenantScope, employeeId: string): Promise<AccountStatus | null> {
-    const [rows, tenant] = await Promise.all([scope.select(ACCOUNT_STATUS, { employeeId }), scope.tenant()]);
+    const rows = await scope.select(ACCOUNT_STATUS, { employeeId });
     const chosen = decisive(rows.map((row) => Object.assign(row.m as Employment, { row })));
     if (!chosen) return null;
+    const tenant = scope.adopt(chosen.row.t as Tenant); // for its clock: read along, not again
     const employee = chosen.row.e as Employee;
     const [user, account, invitation] = [chosen.row.u as User | null, chosen.row.a as ConnectAccount | null, chosen.row.i as Invitation | null];
     const connectStatus = connectStatusOf(

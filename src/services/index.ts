@@ -37,6 +37,8 @@ export interface ServiceDependencies {
   dataSource: DataSource;
   clock: Clock;
   operatorApiKey: string;
+  /** How long a valid key is remembered (Config.apiKeyCacheMs). */
+  apiKeyCacheMs: number;
   mailer: Mailer;
   jobs: InvitationJobs;
   invitationSettings: InvitationSettings;
@@ -44,7 +46,7 @@ export interface ServiceDependencies {
 }
 
 export function createServices(d: ServiceDependencies): Services {
-  const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey);
+  const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey, d.apiKeyCacheMs);
   const invitations = new InvitationService(d.dataSource, d.clock, d.mailer, d.jobs, d.invitationSettings, d.log);
   const reviews = new ReviewService(d.clock, invitations);
   const catalog = new CatalogService(d.clock);

@@ -28,6 +28,13 @@ export class TenantScope {
     return this.loaded;
   }
 
+  /** Keeps the tenant row a query read along with its own rows, unless the request has one already. */
+  adopt(tenant: Tenant): Tenant {
+    if (tenant.id !== this.tenantId) throw new Error("a scope adopts only its own tenant");
+    this.loaded ??= tenant;
+    return this.loaded;
+  }
+
   find<T extends TenantOwned>(entity: EntityTarget<T>, where: FindOptionsWhere<T> = {}): Promise<T[]> {
     return this.manager.find(entity, { where: { ...where, tenantId: this.tenantId } as FindOptionsWhere<T> });
   }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { startTestApp, errorCode, type TestApp } from "../support/app.js";
 import { createTenant, CREATE_TENANT, TENANT } from "../support/fixtures.js";
 import { freshMysqlDatabase, services } from "../support/services.js";
+import { ApiKey } from "../../src/entities/api-key.js";
 
 describe("access: keys, roles and tenants", () => {
   let t: TestApp;
@@ -119,5 +120,31 @@ describe("access: keys, roles and tenants", () => {
     assert.equal(response.status, 400);
     const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
     assert.equal(body.errors[0]!.extensions.code, "BAD_USER_INPUT");
+  });
+});
+
+describe("keys remembered for API_KEY_CACHE_SECONDS", () => {
+  test("the tenant's data is read fresh on every request; a key revoked in the database is refused once the memory of it runs out", async () => {
+    const db = await freshMysqlDatabase();
+    const t = await startTestApp({
+      DATABASE_URL: db.url,
+      JOBS_URL: services.redis,
+      OPERATOR_API_KEY: "operator-test-key-0123456789abcdef0123",
+      API_KEY_CACHE_SECONDS: "1",
+    });
+    try {
+      const tenant = await createTenant(t, { name: "Sandbox AB", sandbox: true, clockStart: "2026-03-25T13:00:00Z" });
+      assert.equal((await t.gql(TENANT, {}, tenant.key)).data.tenant.clockNow, "2026-03-25T13:00:00.000Z");
+      await t.gql(`mutation($to: DateTime!) { advanceTestClock(to: $to) { clockNow } }`, { to: "2026-03-26T08:00:00Z" }, tenant.key);
+      assert.equal((await t.gql(TENANT, {}, tenant.key)).data.tenant.clockNow, "2026-03-26T08:00:00.000Z", "the moved clock, at once");
+
+      // no operation revokes a key yet; an operator does it in the database
+      await t.app.dataSource.manager.update(ApiKey, { tenantId: tenant.id }, { revokedAt: new Date() });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      assert.equal(errorCode(await t.gql(TENANT, {}, tenant.key)), "UNAUTHENTICATED");
+    } finally {
+      await t.stop();
+      await db.drop();
+    }
   });
 });
