@@ -78,6 +78,9 @@ export interface PlanContext {
  * that runs twice, or two workers at once, change it once and send once.
  */
 export class InvitationService {
+  /** Set when a burst met SEND_BATCH refusals in a row: until then this process starts no burst. */
+  private smtpRestsUntil = new Date(0);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -232,41 +235,44 @@ export class InvitationService {
     if (claimed.affected !== 1) return;
     const firstNames = await this.firstNames([row.employmentId]);
     const expiresAt = linkExpiresAt(now, tenant.timeZone);
-    const sent = await this.send(tenant, now, expiresAt, { ...row, attempts: row.attempts + 1 }, firstNames.get(row.employmentId) ?? "");
-    if (sent && !tenant.sandbox) await this.jobs.scheduleExpiry(tenant.id, expiresAt).catch(() => undefined); // the sweep expires it otherwise
+    const outcome = await this.send(tenant, now, expiresAt, { ...row, attempts: row.attempts + 1 }, firstNames.get(row.employmentId) ?? "");
+    if (outcome === "sent" && !tenant.sandbox) await this.jobs.scheduleExpiry(tenant.id, expiresAt).catch(() => undefined); // the sweep expires it otherwise
   }
 
   /**
    * Sends every invitation of the tenant that is due now: the 09:00 burst. Claims them in batches of
    * SEND_BATCH with one locking statement (rows another worker holds are skipped, not waited for),
-   * keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the SMTP
-   * server has accepted it. When the first batch is full, one more job for the tenant is scheduled for now, so
-   * that another worker joins in (its claims never overlap ours); that one does the same, and so on.
+   * keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the
+   * SMTP server has accepted it. When the first batch is full and mails go out, one more job for the
+   * tenant is scheduled for now, so that another worker joins in (its claims never overlap ours);
+   * that one does the same, and so on. After SEND_BATCH refusals in a row (the SMTP server is down) it
+   * stops, and this process starts no burst for the first retry delay: the refused ones retry with
+   * back-off, the rest stay due for the sweep, instead of the whole backlog failing at once.
    * `onBatch` runs after each batch (the job extends its lock). Returns how many were sent.
    */
   async deliverDue(tenantId: string, onBatch: () => Promise<void> = async () => undefined): Promise<number> {
     const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
     if (!tenant) return 0;
+    if (this.clock.now() < this.smtpRestsUntil) return 0; // the sweep comes back
     let delivered = 0;
     const expiries = new Map<number, Date>();
     // A window of sends: the next batch is claimed while half of this one is still in flight, so
     // that the mailer's pool never runs dry between batches.
     const inFlight = new Set<Promise<void>>();
     let failure: unknown = null;
+    let refusedInARow = 0;
     for (let first = true; ; first = false) {
       const now = this.clock.nowFor(tenant);
       const claimed = await this.claimDue(tenant.id, now);
       if (claimed.length === 0) break;
-      if (first && claimed.length === SEND_BATCH && !tenant.sandbox) {
-        await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
-      }
       const firstNames = await this.firstNames(claimed.map((c) => c.employmentId));
       const expiresAt = linkExpiresAt(now, tenant.timeZone);
       for (const c of claimed) {
         const sending: Promise<void> = this.send(tenant, now, expiresAt, c, firstNames.get(c.employmentId) ?? "")
           .then(
-            (sent) => {
-              if (!sent) return;
+            (outcome) => {
+              refusedInARow = outcome === "refused" ? refusedInARow + 1 : 0;
+              if (outcome !== "sent") return;
               delivered++;
               expiries.set(expiresAt.getTime(), expiresAt);
             },
@@ -277,6 +283,15 @@ export class InvitationService {
       }
       while (inFlight.size > SEND_BATCH / 2) await Promise.race(inFlight);
       if (failure) break;
+      if (refusedInARow >= SEND_BATCH) {
+        this.smtpRestsUntil = new Date(this.clock.now().getTime() + retryDelayMs(1));
+        this.log.warn({ tenantId: tenant.id, refused: refusedInARow, until: this.smtpRestsUntil }, "the SMTP server refused every recent mail; bursts wait for the sweep");
+        break;
+      }
+      if (first && claimed.length === SEND_BATCH && delivered > 0 && !tenant.sandbox) {
+        // a big burst, and the SMTP server takes mail: another worker may help
+        await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
+      }
       await onBatch();
       if (claimed.length < SEND_BATCH) break;
     }
@@ -328,9 +343,9 @@ export class InvitationService {
 
   /**
    * Mails a claimed invitation with a new link valid until `expiresAt` and marks it SENT (the link's
-   * hash stored with it), or puts it back to SCHEDULED for a retry with back-off. True if it was sent.
+   * hash stored with it), or puts it back to SCHEDULED for a retry with back-off ("refused").
    */
-  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, firstName: string): Promise<boolean> {
+  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, firstName: string): Promise<"sent" | "refused" | "cancelled"> {
     const token = generateLinkToken();
     try {
       await this.mailer.send(
@@ -345,7 +360,7 @@ export class InvitationService {
       );
     } catch (error) {
       await this.sendFailed(tenant, now, claim, error);
-      return false;
+      return "refused";
     }
     const sent = await this.dataSource.manager.update(
       Invitation,
@@ -354,7 +369,7 @@ export class InvitationService {
     );
     if (sent.affected !== 1) {
       this.log.info({ invitationId: claim.id, tenantId: tenant.id }, "invitation sent, but cancelled meanwhile");
-      return false;
+      return "cancelled";
     }
     this.log.info({ invitationId: claim.id, tenantId: tenant.id, attempts: claim.attempts }, "invitation sent");
     await recordEvent(this.dataSource.manager, {
@@ -365,7 +380,7 @@ export class InvitationService {
       actor: SYSTEM,
       detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`,
     });
-    return true;
+    return "sent";
   }
 
   private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, error: unknown): Promise<void> {

@@ -646,6 +646,44 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
         assert.equal(page.data.invitations.totalCount, 3);
       });
 
+      test("live tenant: an SMTP server refusing everything stops the bursts after 50 refusals in a row; all go out once, when it accepts again", async () => {
+        clock.setNow(new Date(T0));
+        const tenant = await hrTenant(t);
+        const emails = Array.from({ length: 400 }, (_, i) => address(`refused-burst${i}`));
+        const before = smtp.received.length;
+        smtp.refuseNext(1000);
+        try {
+          await t.gql(IMPORT, { rows: emails.map((email) => row(tenant, { email })) }, tenant.key);
+          const page = `query($status: InvitationStatus, $after: String) { invitations(first: 200, status: $status, after: $after) {
+            totalCount pageInfo { endCursor } edges { node { attempts lastError } } } }`;
+          const scheduled = async () => {
+            const first = (await t.gql(page, { status: "SCHEDULED" }, tenant.key)).data.invitations;
+            const rest = (await t.gql(page, { status: "SCHEDULED", after: first.pageInfo.endCursor }, tenant.key)).data.invitations;
+            return [...first.edges, ...rest.edges];
+          };
+          const tried = async () => (await scheduled()).filter((e: any) => e.node.attempts > 0);
+          // the burst's job (and a sweep, if one comes by) tries a batch or two and stops
+          let attempted = -1;
+          for (let i = 0; i < 100; i++, await new Promise((r) => setTimeout(r, 200))) {
+            const now = await tried();
+            const settled = now.length > 0 && now.every((e: any) => e.node.lastError !== null); // none still in flight
+            if (settled && now.length === attempted) break;
+            attempted = settled ? now.length : -1;
+          }
+          assert.ok(attempted >= 50 && attempted <= 200, `${attempted} of 400 tried before it stopped`);
+          const reasons = [...new Set<string>((await tried()).map((e: any): string => e.node.lastError))];
+          assert.ok(reasons.every((r) => /test refusal/.test(r)), `each refused one shows why: ${reasons.join(" / ")}`);
+          assert.equal((await scheduled()).length, 400, "none lost");
+        } finally {
+          smtp.stopRefusing();
+        }
+        // the server is back: a minute later the sweep sends the untried ones and the refused ones, whose retry is due
+        clock.setNow(new Date(new Date(T0).getTime() + 60_000));
+        await t.app.services.invitations.sweep();
+        await smtp.waitFor(before + 400, 30_000);
+        for (const email of emails) assert.equal(mailsTo(smtp, email).length, 1, `${email} once`);
+      });
+
       test("more than 10 000 rows in one request is refused, asking to split", async () => {
         const tenant = await sandboxTenant(t, T0);
         const rows = Array.from({ length: 10_001 }, () => row(tenant, {}));

@@ -21,6 +21,8 @@ export interface TestSmtp {
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Answers the next `n` messages' DATA with a 451 temporary failure (with `reason` as its text); they are not received. */
   refuseNext(n: number, reason?: string): void;
+  /** Forgets the refusals still to come. */
+  stopRefusing(): void;
   /** Delays the answer to the next message's DATA by `ms`; if its client disconnects meanwhile, it is not received. */
   holdNext(ms: number): void;
   /** From now on, accept nothing: every message waits (its client too) until `resume()`. */
@@ -131,6 +133,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         waiters.add(check);
         check();
       });
+    },
+    stopRefusing() {
+      refusals = 0;
     },
     refuseNext(n, reason = "Temporary failure, try again later (test refusal)") {
       refusals += n;
