@@ -243,8 +243,8 @@ export class InvitationService {
    * Sends every invitation of the tenant that is due now: the 09:00 burst. Claims them in batches of
    * SEND_BATCH with one locking statement (rows another worker holds are skipped, not waited for),
    * keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the
-   * SMTP server has accepted it. When the first batch is full and mails go out, one more job for the
-   * tenant is scheduled for now, so that another worker joins in (its claims never overlap ours);
+   * SMTP server has accepted it. When the first batch is full, one more job for the tenant is
+   * scheduled for now, so that another worker joins in (its claims never overlap ours);
    * that one does the same, and so on. After SEND_BATCH refusals in a row (the SMTP server is down) it
    * stops, and this process starts no burst for the first retry delay: the refused ones retry with
    * back-off, the rest stay due for the sweep, instead of the whole backlog failing at once.
@@ -265,6 +265,10 @@ export class InvitationService {
       const now = this.clock.nowFor(tenant);
       const claimed = await this.claimDue(tenant.id, now);
       if (claimed.length === 0) break;
+      if (first && claimed.length === SEND_BATCH && !tenant.sandbox) {
+        // a big burst: another worker may help (if the SMTP server refuses, it stops and rests as this one does)
+        await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
+      }
       const firstNames = await this.firstNames(claimed.map((c) => c.employmentId));
       const expiresAt = linkExpiresAt(now, tenant.timeZone);
       for (const c of claimed) {
@@ -288,10 +292,7 @@ export class InvitationService {
         this.log.warn({ tenantId: tenant.id, refused: refusedInARow, until: this.smtpRestsUntil }, "the SMTP server refused every recent mail; bursts wait for the sweep");
         break;
       }
-      if (first && claimed.length === SEND_BATCH && delivered > 0 && !tenant.sandbox) {
-        // a big burst, and the SMTP server takes mail: another worker may help
-        await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
-      }
+
       await onBatch();
       if (claimed.length < SEND_BATCH) break;
     }
