@@ -4,7 +4,8 @@
 //   BENCH_SECONDS=10 BENCH_CONCURRENCY=16   how long and how many requests at a time
 //   BENCH_JOBS=redis   the job store on Redis instead of a fresh PostgreSQL database
 //   BENCH_PHASES=idle   only parts 1-2
-//   BENCH_WORKER_NICE=10   the worker process of part 3 at that nice level (the api process at 0)
+//   BENCH_WORKER_NICE=0   the worker process of part 3 at that nice level (its WORKER_NICE; by default the
+//                         service's own, 10), the api process at 0
 // The service runs as production runs it: one ROLE=api process (dist/src/main.js) answering the
 // queries and, for part 3, one ROLE=worker process sending, on MariaDB and a real job store. The load
 // comes from a worker thread of this process with fetch (undici, keep-alive): BENCH_CONCURRENCY
@@ -20,19 +21,21 @@
 import "reflect-metadata";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setPriority } from "node:os";
 import express from "express";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import {
   ZONES,
+  cpuSnapshot,
   createTenants,
   freshJobStore,
   freshMariaDb,
   gqlAt,
   importHires,
   jobsKind,
+  machineBusySeconds,
+  machineCpu,
   mariaDbCounters,
   mysqlUrl,
   serviceEnv,
@@ -49,8 +52,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP_MS = 2000;
 /** a light load as well: latency when the queries alone do not fill the process */
 const LIGHT = 2;
-/** BENCH_WORKER_NICE=10: the worker process at a lower CPU priority than the api process (one machine for both). */
-const WORKER_NICE = Number(process.env.BENCH_WORKER_NICE ?? 0);
+/** the worker's WORKER_NICE: its CPU priority below the api process's (one machine for both); unset, the service's default */
+const WORKER_NICE = process.env.BENCH_WORKER_NICE;
 const phases = new Set((process.env.BENCH_PHASES ?? "idle,burst").split(","));
 
 // the query of test/support/hires.ts (ACCOUNT_STATUS)
@@ -60,16 +63,28 @@ const ACCOUNT_STATUS = `query Status($id: ID!) {
     connectAccount { id email method createdAt } } }`;
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-const line = (label: string, r: ReturnType<typeof summarize>) =>
+const line = (label: string, r: ReturnType<typeof summarize> & { cpu?: Record<string, number> }) => {
   console.log(`   ${label.padEnd(44)}${Math.round(r.perSecond).toString().padStart(6)} req/s   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}   (${r.requests} requests)`);
+  if (r.cpu) console.log(`      CPU per request: api process ${r.cpu.api!.toFixed(2)} ms, this process (load${label.startsWith("bare") ? " + the bare server" : ""}) ${r.cpu.load!.toFixed(2)} ms, MariaDB ${r.cpu.mariadb!.toFixed(2)} ms; the machine ${r.cpu.machine!.toFixed(2)} ms`);
+};
+
+/** the service's api process, once started: its CPU is told apart from the rest */
+let apiPid = 0;
 
 async function measure(options: Omit<LoadOptions, "concurrency" | "durationMs">, concurrency: number) {
   await drive({ ...options, concurrency, durationMs: WARMUP_MS });
   const sql = await mariaDbCounters();
+  const [processes, machine] = [await cpuSnapshot(), await machineCpu()];
   const result = await drive({ ...options, concurrency, durationMs: SECONDS * 1000 });
+  const [processesAfter, machineAfter] = [await cpuSnapshot(), await machineCpu()];
   if (result.errors) throw new Error(`${result.errors} requests failed, e.g. ${result.firstError}`);
   const summary = summarize(result);
-  return { ...summary, statements: ((await mariaDbCounters()).Questions! - sql.Questions!) / summary.requests };
+  // CPU per request, in ms: where the machine's time went
+  const used = (pid: number) => (processesAfter.get(pid)?.seconds ?? 0) - (processes.get(pid)?.seconds ?? 0);
+  const mariadb = [...processesAfter].filter(([, p]) => p.name === "mariadbd").reduce((sum, [pid]) => sum + used(pid), 0);
+  const perRequest = (seconds: number) => (seconds * 1000) / summary.requests;
+  const cpu = { api: perRequest(used(apiPid)), load: perRequest(used(process.pid)), mariadb: perRequest(mariadb), machine: perRequest(machineBusySeconds(machine, machineAfter)) };
+  return { ...summary, cpu, statements: ((await mariaDbCounters()).Questions! - sql.Questions!) / summary.requests };
 }
 
 async function bareApollo(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -96,6 +111,7 @@ console.log(`accountStatus, ${CONCURRENCY} requests at a time for ${SECONDS} s; 
 try {
   const api = await startChild({ ...env, ROLE: "api" });
   children.push(api);
+  apiPid = api.pid;
   // one tenant's hires, planned for a start far ahead: each has a user and a scheduled invitation
   const gql = gqlAt(api.url);
   const [tenant] = await createTenants(gql, ["Europe/Stockholm"]);
@@ -123,7 +139,7 @@ try {
   console.log(`   accountStatus: ${((ours.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the bare requests/s (target ≥ 50 %), p99 ${(ours.p99 / baseline.p99).toFixed(1)}x the bare p99 (target ≤ 3x)`);
 
   if (phases.has("burst")) {
-    console.log(`\n3. During a burst: ${BURST} invitations of ${ZONES.length} other tenants, all due, sent by one ROLE=worker process${WORKER_NICE ? ` (nice ${WORKER_NICE})` : ""} that starts at the instant`);
+    console.log(`\n3. During a burst: ${BURST} invitations of ${ZONES.length} other tenants, all due, sent by one ROLE=worker process (WORKER_NICE ${WORKER_NICE ?? "unset: 10"}) that starts at the instant`);
     const burstTenants = await createTenants(gql);
     for (const concurrency of [CONCURRENCY, LIGHT]) {
       await importHires(gql, burstTenants, BURST, "2020-01-06"); // started long ago: due now, but no worker runs yet
@@ -132,8 +148,7 @@ try {
       const load = start({ ...status, concurrency, durationMs: 10 * 60_000 });
       await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
       const startedAt = Date.now();
-      const worker = await startChild({ ...env, ROLE: "worker" });
-      if (WORKER_NICE) setPriority(worker.pid, WORKER_NICE);
+      const worker = await startChild({ ...env, ROLE: "worker", ...(WORKER_NICE === undefined ? {} : { WORKER_NICE }) });
       const mails = await sink.waitFor(BURST, 10 * 60_000);
       load.stop();
       const during = await load.result;

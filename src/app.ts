@@ -22,6 +22,7 @@ import { instrumentMailer } from "./mail/instrumented-mailer.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
 import { registerInvitationGauges } from "./metrics/invitation-gauges.js";
 import { createMetricsRegistry } from "./metrics/registry.js";
+import { lowerCpuPriority } from "./lifecycle.js";
 import type { Logger } from "./log.js";
 import { buildAppSchema } from "./schema/build-schema.js";
 import { Clock } from "./services/clock.js";
@@ -133,6 +134,7 @@ export class App {
     const { port } = this.httpServer.address() as AddressInfo;
     this.url = `http://localhost:${port}`;
     if (this.runsWorker) {
+      if (this.config.role === "worker" && this.config.workerNice > 0) lowerCpuPriority(this.config.workerNice, this.log);
       await this.jobs.agenda.start();
       await scheduleSweep(this.jobs.agenda, this.jobTuning);
       this.workerStarted = true;

@@ -16,6 +16,11 @@ export interface Config {
   operatorApiKey: string | undefined;
   dataDir: string;
   role: "all" | "api" | "worker";
+  /**
+   * The CPU priority (nice, 0–19) a ROLE=worker process gives itself at start: a burst of sends then
+   * yields the CPU to api processes and the database on the same machine (0: unchanged).
+   */
+  workerNice: number;
   /** Schema introspection: on in development, off in production (NODE_ENV=production) unless enabled. */
   introspection: boolean;
   /** Requests a minute: per client address on the public operations (/verify, linkInfo, verifyInvitation), per API key elsewhere. */
@@ -94,6 +99,12 @@ const environment = z.object({
     .trim()
     .default("all")
     .refine((v): v is Config["role"] => ["all", "api", "worker"].includes(v), { message: "ROLE must be all, api or worker" }),
+  WORKER_NICE: z
+    .string()
+    .trim()
+    .default("10")
+    .refine((v) => /^\d{1,2}$/.test(v) && Number(v) <= 19, { message: "WORKER_NICE must be a nice value from 0 to 19 (0: unchanged)" })
+    .transform(Number),
   NODE_ENV: z.string().trim().optional(),
   GRAPHQL_INTROSPECTION: z
     .string()
@@ -158,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorApiKey: e.OPERATOR_API_KEY,
     dataDir: path.resolve(e.DATA_DIR),
     role,
+    workerNice: e.WORKER_NICE,
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === "true" : e.NODE_ENV !== "production",
     rateLimits: { publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE },
     apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,

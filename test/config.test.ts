@@ -11,6 +11,7 @@ test("defaults: port 4000, embedded stores, role all, links on localhost", () =>
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.jobsUrl, undefined);
   assert.equal(config.role, "all");
+  assert.equal(config.workerNice, 10, "a ROLE=worker process lowers its CPU priority");
   assert.equal(config.publicBaseUrl, "http://localhost:4000");
   assert.equal(config.dataDir, path.resolve(".data"));
 });
@@ -26,6 +27,8 @@ test("a wrong value names the variable and what it allows", () => {
     [{ OPERATOR_API_KEY: "short" }, /OPERATOR_API_KEY must be at least 32 characters/],
     [{ PUBLIC_BASE_URL: "example.com" }, /PUBLIC_BASE_URL must be a URL starting with http:\/\//],
     [{ MAIL_FROM: "nobody" }, /MAIL_FROM must be an address/],
+    [{ WORKER_NICE: "20" }, /WORKER_NICE must be a nice value from 0 to 19/],
+    [{ WORKER_NICE: "-5" }, /WORKER_NICE must be a nice value from 0 to 19/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), { name: "ConfigError", message }, JSON.stringify(env));
