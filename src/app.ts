@@ -123,7 +123,7 @@ export class App {
     };
     this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
         importLimits: this.importLimits,
-        rateLimits: new RateLimits(this.config.rateLimits),
+        rateLimits: new RateLimits(this.config.rateLimits, this.config.databaseUrl ? { dataSource: this.dataSource, log: this.log } : undefined),
         trustProxyHops: this.config.trustProxyHops,
         observability: { registry: this.metrics, agenda: this.jobs.agenda, metricsToken: this.config.metricsToken },
       }));

@@ -2,11 +2,12 @@ import { ApiKey } from "./api-key.js";
 import { EmploymentEvent } from "./employment-event.js";
 import { ConnectAccount, Employee, Employment, User } from "./hire.js";
 import { Invitation } from "./invitation.js";
+import { RateLimitCounter } from "./rate-limit.js";
 import { ReviewDecision, ReviewStep } from "./review.js";
 import { EmploymentTemplate, UserTemplate, VerifiedDomain } from "./templates.js";
 import { Tenant } from "./tenant.js";
 
-export { ApiKey, ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTemplate, Invitation, ReviewDecision, ReviewStep, Tenant, User, UserTemplate, VerifiedDomain };
+export { ApiKey, ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTemplate, Invitation, RateLimitCounter, ReviewDecision, ReviewStep, Tenant, User, UserTemplate, VerifiedDomain };
 
 /** Every entity the data source knows; migrations must produce exactly their schema. */
-export const entities = [Tenant, ApiKey, UserTemplate, EmploymentTemplate, VerifiedDomain, Employee, Employment, User, ConnectAccount, Invitation, ReviewStep, ReviewDecision, EmploymentEvent];
+export const entities = [Tenant, ApiKey, UserTemplate, EmploymentTemplate, VerifiedDomain, Employee, Employment, User, ConnectAccount, Invitation, ReviewStep, ReviewDecision, EmploymentEvent, RateLimitCounter];

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { errorCode, startTestApp, type TestApp } from "../support/app.js";
 import { createTenant } from "../support/fixtures.js";
 import { freshMysqlDatabase, services } from "../support/services.js";
+import { startTcpProxy } from "../support/tcp-proxy.js";
 
 describe("limits and abuse", () => {
   let t: TestApp;
@@ -87,5 +88,47 @@ describe("limits and abuse", () => {
     assert.equal(response.status, 413);
     const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
     assert.equal(body.errors[0]!.extensions.code, "BAD_USER_INPUT");
+  });
+});
+
+describe("public rate limits shared by several api processes", () => {
+  const linkInfo = `query($token: String!) { linkInfo(token: $token) { state } }`;
+
+  test("two processes on one database give an address one budget, not one each; when the database is gone each counts alone", async () => {
+    const db = await freshMysqlDatabase();
+    const dbLine = await startTcpProxy(db.url);
+    const env = { DATABASE_URL: dbLine.via(db.url), JOBS_URL: services.redis, OPERATOR_API_KEY: "o".repeat(40), RATE_LIMIT_PUBLIC_PER_MINUTE: "10" };
+    const a = await startTestApp(env);
+    const b = await startTestApp(env);
+    try {
+      const guesses = async (app: TestApp, n: number) => {
+        const answers = [];
+        for (let i = 0; i < n; i++) {
+          const answer = await app.gql(linkInfo, { token: `guess-${Math.random().toString(36).slice(2)}` });
+          answers.push(answer.data?.linkInfo?.state ?? errorCode(answer) ?? "?");
+        }
+        return answers;
+      };
+      assert.deepEqual(await guesses(a, 6), Array(6).fill("INVALID"));
+      assert.deepEqual(await guesses(b, 5), [...Array(4).fill("INVALID"), "RATE_LIMITED"], "the second process counts on from the first one's 6");
+      assert.deepEqual(await guesses(a, 2), ["RATE_LIMITED", "RATE_LIMITED"], "and the first one knows the address is over");
+      const page = await fetch(`${b.url}/verify?token=guess&lang=en`);
+      assert.equal(page.status, 429, "the verification page shares the budget");
+
+      // the database gone: the counts go on in each process's memory (a limit, not an outage, answers)
+      const c = await startTestApp({ ...env, RATE_LIMIT_PUBLIC_PER_MINUTE: "3" });
+      try {
+        dbLine.cut();
+        assert.deepEqual(await guesses(c, 4), [...Array(3).fill("SERVICE_UNAVAILABLE"), "RATE_LIMITED"]);
+      } finally {
+        dbLine.restore();
+        await c.stop();
+      }
+    } finally {
+      await a.stop();
+      await b.stop();
+      await dbLine.close();
+      await db.drop();
+    }
   });
 });

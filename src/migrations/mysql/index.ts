@@ -3,6 +3,7 @@ import { Hires1795567103079 } from "./1795567103079-Hires.js";
 import { Review1795568461356 } from "./1795568461356-Review.js";
 import { History1795569554096 } from "./1795569554096-History.js";
 import { TenantDueIndex1795578098063 } from "./1795578098063-TenantDueIndex.js";
+import { RateLimit1795588294263 } from "./1795588294263-RateLimit.js";
 
 /** MySQL / MariaDB migrations, oldest first. Generate new ones with `npx typeorm migration:generate` (README). */
-export const mysqlMigrations = [Foundation1795566685363, Hires1795567103079, Review1795568461356, History1795569554096, TenantDueIndex1795578098063];
+export const mysqlMigrations = [Foundation1795566685363, Hires1795567103079, Review1795568461356, History1795569554096, TenantDueIndex1795578098063, RateLimit1795588294263];

@@ -3,6 +3,7 @@ import { Hires1795567103951 } from "./1795567103951-Hires.js";
 import { Review1795568462231 } from "./1795568462231-Review.js";
 import { History1795569555286 } from "./1795569555286-History.js";
 import { TenantDueIndex1795578098923 } from "./1795578098923-TenantDueIndex.js";
+import { RateLimit1795588295521 } from "./1795588295521-RateLimit.js";
 
 /** PostgreSQL migrations (also the embedded database), oldest first. */
-export const postgresMigrations = [Foundation1795566686323, Hires1795567103951, Review1795568462231, History1795569555286, TenantDueIndex1795578098923];
+export const postgresMigrations = [Foundation1795566686323, Hires1795567103951, Review1795568462231, History1795569555286, TenantDueIndex1795578098923, RateLimit1795588295521];
