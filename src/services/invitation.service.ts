@@ -363,37 +363,43 @@ export class InvitationService {
       await this.sendFailed(tenant, now, claim, error);
       return "refused";
     }
-    const sent = await this.dataSource.manager.update(
-      Invitation,
-      { id: claim.id, status: "SENDING" },
-      { status: "SENT", sentAt: now, expiresAt, tokenHash: hashLinkToken(token), leaseUntil: null, lastError: null },
-    );
-    if (sent.affected !== 1) {
+    // the invitation SENT and its history event, both or neither
+    const marked = await this.dataSource.transaction(async (manager) => {
+      const sent = await manager.update(
+        Invitation,
+        { id: claim.id, status: "SENDING" },
+        { status: "SENT", sentAt: now, expiresAt, tokenHash: hashLinkToken(token), leaseUntil: null, lastError: null },
+      );
+      if (sent.affected !== 1) return false;
+      await recordEvent(manager, {
+        tenantId: tenant.id,
+        employmentId: claim.employmentId,
+        kind: "SENT",
+        at: now,
+        actor: SYSTEM,
+        detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`,
+      });
+      return true;
+    });
+    if (!marked) {
       this.log.info({ invitationId: claim.id, tenantId: tenant.id }, "invitation sent, but cancelled meanwhile");
       return "cancelled";
     }
     this.log.info({ invitationId: claim.id, tenantId: tenant.id, attempts: claim.attempts }, "invitation sent");
-    await recordEvent(this.dataSource.manager, {
-      tenantId: tenant.id,
-      employmentId: claim.employmentId,
-      kind: "SENT",
-      at: now,
-      actor: SYSTEM,
-      detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`,
-    });
     return "sent";
   }
 
   private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, error: unknown): Promise<void> {
     const dueAt = new Date(now.getTime() + retryDelayMs(claim.attempts));
     const message = error instanceof Error ? error.message : String(error);
-    const failed = await this.dataSource.manager.update(
-      Invitation,
-      { id: claim.id, status: "SENDING" },
-      { status: "SCHEDULED", dueAt, leaseUntil: null, tokenHash: null, lastError: message.slice(0, 500) },
-    );
-    if (failed.affected === 1) {
-      await recordEvent(this.dataSource.manager, {
+    await this.dataSource.transaction(async (manager) => {
+      const failed = await manager.update(
+        Invitation,
+        { id: claim.id, status: "SENDING" },
+        { status: "SCHEDULED", dueAt, leaseUntil: null, tokenHash: null, lastError: message.slice(0, 500) },
+      );
+      if (failed.affected !== 1) return;
+      await recordEvent(manager, {
         tenantId: tenant.id,
         employmentId: claim.employmentId,
         kind: "SEND_FAILED",
@@ -401,7 +407,7 @@ export class InvitationService {
         actor: SYSTEM,
         detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, retry at ${dueAt.toISOString()}: ${message}`,
       });
-    }
+    });
     this.log.warn({ invitationId: claim.id, attempts: claim.attempts, retryAt: dueAt, err: error }, "invitation not delivered; will retry");
     if (!tenant.sandbox) await this.jobs.scheduleSend(claim.id, dueAt).catch(() => undefined);
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Clock } from "../../src/services/clock.js";
 import { errorCode, startTestApp, type TestApp } from "../support/app.js";
-import { ACCOUNT_STATUS, EMPLOYMENT, address, advance, hrTenant, mailsTo, register, sandboxTenant } from "../support/hires.js";
+import { ACCOUNT_STATUS, EMPLOYMENT, address, advance, hrTenant, mailsTo, register, sandboxTenant, statusAfterSend } from "../support/hires.js";
 import { freshMysqlDatabase, services } from "../support/services.js";
 import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
@@ -82,8 +82,7 @@ describe("outages", () => {
     dbLine.restore();
     await smtp.waitFor(smtp.received.length + 1, 20_000); // the sweep finds the due send by itself
     assert.equal((await fetch(`${t.url}/readyz`)).status, 200);
-    const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
-    assert.equal(status.data.accountStatus.connectStatus, "INVITATION_SENT");
+    assert.equal((await statusAfterSend(t, tenant, hire.employee.id)).connectStatus, "INVITATION_SENT");
     await sleep(3000);
     assert.equal(mailsTo(smtp, email).length, 1, "sent once");
   });

@@ -67,6 +67,22 @@ export async function advance(t: TestApp, tenant: HrTenant, to: string): Promise
 
 export const mailsTo = (smtp: TestSmtp, to: string) => smtp.received.filter((m) => m.to.includes(to));
 
+/**
+ * The employee's accountStatus once its invitation is no longer waiting to be sent (or after
+ * `timeoutMs`): the SMTP server has a mail a moment before the worker records it as SENT, as a
+ * hire's inbox may.
+ */
+export async function statusAfterSend(t: TestApp, tenant: HrTenant, employeeId: string, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await t.gql(ACCOUNT_STATUS, { id: employeeId }, tenant.key);
+    const status = response.data?.accountStatus;
+    if (!status) throw new Error(`accountStatus failed: ${JSON.stringify(response.errors)}`);
+    if (status.connectStatus !== "INVITATION_SCHEDULED" || Date.now() > until) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The token of the newest link mailed to `to`. */
 export function tokenMailedTo(smtp: TestSmtp, to: string): string {
   const link = smtp.linksTo(to).at(-1);
