@@ -7,11 +7,12 @@ interface Job {
   url: string;
   headers: Record<string, string>;
   bodies: string[];
+  bodyHeaders?: Record<string, string>[];
   concurrency: number;
   durationMs: number;
 }
 
-const { url, headers, bodies, concurrency, durationMs } = workerData as Job;
+const { url, headers, bodies, bodyHeaders, concurrency, durationMs } = workerData as Job;
 const starts: number[] = [];
 const latencies: number[] = [];
 let errors = 0;
@@ -24,11 +25,12 @@ parentPort!.on("message", (message: { type: string }) => {
 
 async function loop(): Promise<void> {
   while (Date.now() < end) {
-    const body = bodies[next++ % bodies.length]!;
+    const at = next++ % bodies.length;
+    const body = bodies[at]!;
     const startedAt = Date.now();
     const t0 = performance.now();
     try {
-      const response = await fetch(url, { method: "POST", headers, body });
+      const response = await fetch(url, { method: "POST", headers: bodyHeaders?.[at] ?? headers, body });
       const answer = (await response.json()) as { data?: unknown; errors?: unknown };
       if (response.status !== 200 || answer.errors || !answer.data) {
         errors++;

@@ -8,6 +8,8 @@ export interface LoadOptions {
   headers: Record<string, string>;
   /** request bodies, used in turn */
   bodies: string[];
+  /** if given, the headers of each body (same index), instead of `headers` */
+  bodyHeaders?: Record<string, string>[];
   concurrency: number;
   durationMs: number;
 }

@@ -49,21 +49,25 @@ export class TenantScope {
   }
 
   /**
-   * A hot read, built once (CompiledSelect): `build` continues a query of `entity` as `alias` that is
-   * already limited to the tenant's rows, like query(); run it with select().
+   * A hot read by one key column, built once (CompiledSelect), that can serve the requests of several
+   * tenants in one statement — concurrent requests gathered by a DataLoader. `build` continues a query
+   * of `entity` as `alias` whose WHERE already keeps only the (tenantId, `column`) pairs asked for; run
+   * it with KeyedSelect.run (many requests) or selectKeyed (this scope's one).
    */
-  static compile<A extends string>(
+  static compileKeyed<A extends string>(
     entity: EntityTarget<TenantOwned>,
     alias: A,
+    column: string,
     build: (query: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>,
     aliases: readonly A[],
-  ): CompiledSelect<A> {
-    return new CompiledSelect((manager) => build(manager.createQueryBuilder(entity, alias).where(`${alias}.tenantId = :scopeTenantId`)), aliases);
+  ): KeyedSelect<A> {
+    return new KeyedSelect(entity, alias, column, build, aliases);
   }
 
-  /** Runs a query made with TenantScope.compile for this tenant. */
-  select<A extends string>(compiled: CompiledSelect<A>, parameters: Record<string, unknown>): ReturnType<CompiledSelect<A>["run"]> {
-    return compiled.run(this.manager, { ...parameters, scopeTenantId: this.tenantId });
+  /** Runs a compileKeyed read for this tenant's rows with `key`. */
+  async selectKeyed<A extends string>(select: KeyedSelect<A>, key: string): Promise<Rows<A>> {
+    const [rows] = await select.run(this.manager, [{ tenantId: this.tenantId, key }]);
+    return rows!;
   }
 
   /** Inserts rows owned by this tenant, whatever tenantId the caller put in them. */
@@ -76,5 +80,47 @@ export class TenantScope {
   /** Runs `work` in one transaction, with a scope whose reads and writes are part of it. */
   transaction<R>(work: (scope: TenantScope) => Promise<R>): Promise<R> {
     return this.manager.transaction((manager) => work(new TenantScope(this.tenantId, manager, this.loaded)));
+  }
+}
+
+/** The rows of a KeyedSelect for one request: each row its entities by alias (null: a left join found nothing). */
+export type Rows<A extends string> = Record<A, ObjectLiteral | null>[];
+
+/** See TenantScope.compileKeyed. One statement per size of request list; sizes are powers of two (the list is padded by repeating a pair). */
+export class KeyedSelect<A extends string> {
+  private readonly bySize = new Map<number, CompiledSelect<A>>();
+
+  constructor(
+    private readonly entity: EntityTarget<TenantOwned>,
+    private readonly alias: A,
+    private readonly column: string,
+    private readonly build: (query: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>,
+    private readonly aliases: readonly A[],
+  ) {}
+
+  /** The rows of each request: only its own tenant's, with its key (the statement reads all pairs at once). */
+  async run(manager: EntityManager, requests: readonly { tenantId: string; key: string }[]): Promise<Rows<A>[]> {
+    if (!requests.length) return [];
+    const size = 2 ** Math.ceil(Math.log2(requests.length));
+    let compiled = this.bySize.get(size);
+    if (!compiled) {
+      const pairs = Array.from({ length: size }, (_, i) => `(:tenant${i}, :key${i})`).join(", ");
+      const { entity, alias, column } = this;
+      compiled = new CompiledSelect((m) => this.build(m.createQueryBuilder(entity, alias).where(`(${alias}.tenantId, ${alias}.${column}) IN (${pairs})`)), this.aliases);
+      this.bySize.set(size, compiled);
+    }
+    const parameters: Record<string, string> = {};
+    for (let i = 0; i < size; i++) {
+      const { tenantId, key } = requests[i] ?? requests[0]!;
+      parameters[`tenant${i}`] = tenantId;
+      parameters[`key${i}`] = key;
+    }
+    const rows = await compiled.run(manager, parameters);
+    return requests.map(({ tenantId, key }) =>
+      rows.filter((row) => {
+        const owner = row[this.alias] as ObjectLiteral;
+        return owner.tenantId === tenantId && owner[this.column] === key;
+      }),
+    );
   }
 }

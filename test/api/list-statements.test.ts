@@ -2,7 +2,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Logger as TypeOrmLogger } from "typeorm";
 import { startTestApp, type TestApp } from "../support/app.js";
-import { address, hrTenant } from "../support/hires.js";
+import { ACCOUNT_STATUS, address, hrTenant, register } from "../support/hires.js";
 import { freshMysqlDatabase, services } from "../support/services.js";
 
 let t: TestApp;
@@ -84,4 +84,42 @@ test("accountStatus, the query clients poll, takes one SQL statement (two when i
     connectAccount: null,
   });
   assert.equal(statements.length, 1, `the key is remembered; employment, employee, user, account, invitation and tenant in one join:\n${statements.join("\n")}`);
+});
+
+test("accountStatus requests that arrive together, of several tenants, share one statement, and each sees only its own tenant's hires", async () => {
+  const tenants = [await hrTenant(t), await hrTenant(t, { timeZone: "America/New_York" })];
+  const hires = await Promise.all(
+    tenants.map(async (tenant, n) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await register(t, tenant, { email: address(`together${n}-${i}`), startDate: "2030-06-01" })).employee.id);
+      return ids;
+    }),
+  );
+  const [[a0, a1, a2], [b0, b1, b2]] = hires as [string[], string[]];
+  const asked: [number, string][] = [[0, a0!], [1, b0!], [0, a1!], [1, b1!], [0, b2!], [1, a2!], [0, a0!], [1, a0!], [1, "no-such-employee"]];
+  const expected = (tenant: number, id: string) => (hires[tenant]!.includes(id) ? id : null);
+
+  // over HTTP, all at once: every answer is the caller's own hire, or NOT_FOUND for another tenant's
+  const answers = await Promise.all(asked.map(([tenant, id]) => t.gql(ACCOUNT_STATUS, { id }, tenants[tenant]!.key)));
+  answers.forEach((answer: any, i) => {
+    const [tenant, id] = asked[i]!;
+    if (expected(tenant, id)) {
+      assert.equal(answer.data?.accountStatus.employeeId, id, `request ${i}`);
+      assert.equal(answer.data.accountStatus.invitation.sendAt, tenant === 0 ? "2030-05-31T07:00:00.000Z" : "2030-05-31T13:00:00.000Z", "09:00 in the tenant's own zone");
+    } else {
+      assert.equal(answer.errors?.[0]?.extensions?.code, "NOT_FOUND", `request ${i}: ${JSON.stringify(answer)}`);
+    }
+  });
+
+  // the same reads in one turn of the event loop: one statement for all of them
+  const queries = t.app.services.queries;
+  let statuses: any[] = [];
+  const statements = await statementsDuring(async () => {
+    statuses = await Promise.all(asked.map(([tenant, id]) => queries.accountStatus(t.app.services.scope(tenants[tenant]!.id), id)));
+  });
+  assert.deepEqual(
+    statuses.map((status) => status?.employee.id ?? null),
+    asked.map(([tenant, id]) => expected(tenant, id)),
+  );
+  assert.equal(statements.length, 1, statements.join("\n"));
 });
