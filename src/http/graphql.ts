@@ -1,5 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
@@ -69,7 +70,13 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     allowBatchedHttpRequests: false,
     validationRules: protection.validationRules,
     // armor is typed against Apollo's CommonJS build, we run its ESM build: the same plugin interface
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), unavailableStatus, ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[])],
+    // no cache hints in this schema: Apollo's cache-control plugin would only spend time on every field (bench/status)
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      unavailableStatus,
+      ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+    ],
     formatError: (formatted, error) => formatError(formatted, error, log),
   });
 }

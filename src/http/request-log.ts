@@ -47,9 +47,8 @@ export function requestLog(log: Logger, services: Services): RequestHandler[] {
       return tenantId ? { tenantId } : {};
     },
     customLogLevel(req, res, error) {
-      if (error || res.statusCode >= 500) return "error";
-      if (res.statusCode < 400 && PROBES.has(req.originalUrl.split("?", 1)[0]!)) return "debug";
-      return "info";
+      const level = error || res.statusCode >= 500 ? "error" : res.statusCode < 400 && PROBES.has(req.originalUrl.split("?", 1)[0]!) ? "debug" : "info";
+      return log.isLevelEnabled(level) ? level : "silent"; // silent: pino-http builds no line at all
     },
   });
   return [logRequest, identifyCaller(services, log)];

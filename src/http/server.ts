@@ -37,6 +37,7 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
   const app = express();
   app.set("trust proxy", options.trustProxyHops ?? 0);
   app.disable("x-powered-by");
+  app.set("etag", false); // answers are per caller and per moment (POST /graphql, /verify): an ETag only cost a hash of every body
   if (options.observability) app.use(requestLog(log, services), httpMetrics(options.observability.registry));
   if (options.observability) app.use(operatorRoutes({ services, log, ...options.observability }));
 

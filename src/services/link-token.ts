@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /** A link token: 256 random bits. Only its hash is stored; the token itself lives only in the e-mail. */
 export function generateLinkToken(): string {
@@ -6,5 +6,5 @@ export function generateLinkToken(): string {
 }
 
 export function hashLinkToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return hash("sha256", token, "hex");
 }
