@@ -35,6 +35,8 @@ export interface AppOptions {
   sendLeaseMs?: number;
   /** Limits of a CSV import (default 100 000 rows, 50 MiB). */
   importLimits?: Partial<ImportLimits>;
+  /** How often an api process adds its per-key request counts to the shared ones (default 1 s). */
+  rateLimitSyncMs?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface AppOptions {
 export class App {
   private apollo: ApolloServer<RequestContext> | null = null;
   private workerStarted = false;
+  private rateLimits: RateLimits | null = null;
   url = "";
 
   private constructor(
@@ -57,7 +60,7 @@ export class App {
     private readonly jobTuning: JobTuning,
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
-    private readonly importLimits: Partial<ImportLimits> | undefined,
+    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs">,
     /** This process's Prometheus metrics, served at /metrics. */
     readonly metrics: Registry,
   ) {}
@@ -101,7 +104,7 @@ export class App {
       });
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
-      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options.importLimits, metrics);
+      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options, metrics);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
       if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -121,9 +124,11 @@ export class App {
       database: async () => void (await this.dataSource.query("SELECT 1")),
       jobStore: () => pingJobStore(this.jobs.agenda),
     };
+    const shared = { dataSource: this.dataSource, log: this.log, keySyncMs: this.httpTuning.rateLimitSyncMs };
+    this.rateLimits = new RateLimits(this.config.rateLimits, this.config.databaseUrl && this.servesApi ? shared : undefined);
     this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
-        importLimits: this.importLimits,
-        rateLimits: new RateLimits(this.config.rateLimits, this.config.databaseUrl ? { dataSource: this.dataSource, log: this.log } : undefined),
+        importLimits: this.httpTuning.importLimits,
+        rateLimits: this.rateLimits,
         trustProxyHops: this.config.trustProxyHops,
         observability: { registry: this.metrics, agenda: this.jobs.agenda, metricsToken: this.config.metricsToken },
       }));
@@ -149,6 +154,7 @@ export class App {
   async stop(jobGraceMs = 20_000): Promise<void> {
     if (this.apollo) await this.apollo.stop(); // stops listening and drains in-flight requests
     else if (this.httpServer.listening) await new Promise((resolve) => this.httpServer.close(resolve));
+    this.rateLimits?.close();
     if (this.workerStarted) {
       const result = await this.jobs.agenda.drain({ timeout: jobGraceMs, closeConnection: false });
       if (result.timedOut) this.log.warn({ running: result.running }, "jobs still running at shutdown; their locks will expire");

@@ -21,26 +21,46 @@ export interface RateLimitSettings {
  * counts in its own memory meanwhile (and logs that, once a minute). The embedded database belongs
  * to one process: there the counts stay in memory.
  *
- * The per-key counts are kept in each process's memory: they are consumed on every authenticated
- * request, the hot path that clients poll, where the store's statements (four on MySQL: a
- * transaction with an upsert and a read) would cost more than the one query they guard
- * (bench/README.md); with N api processes a key may make up to N times its limit.
+ * The per-key counts are consumed on every authenticated request, the hot path that clients poll,
+ * where the store's statements (four on MySQL: a transaction with an upsert and a read) would cost
+ * more than the one query they guard (bench/README.md). So each process counts a key in its own
+ * memory and, every `keySyncMs` (1 s), adds what it counted to the key's shared count in the same
+ * table, learning the total: a key over its limit in total is refused by every process that uses it
+ * from then until its minute ends. Between two syncs a process may let a key exceed its limit by
+ * what it takes in that second; a process alone never lets it exceed its limit.
  */
 export class RateLimits {
   private readonly publicShared: RateLimiterAbstract | null;
   private readonly publicLocal: RateLimiterMemory;
   private readonly keyLimiter: RateLimiterMemory;
+  private readonly keyShared: RateLimiterAbstract | null;
+  /** per key, the requests this process let through since its last sync */
+  private keyCounted = new Map<string, number>();
+  /** per key over its shared limit, until when (ms since the epoch) */
+  private readonly keyRefused = new Map<string, number>();
+  private readonly keySync: NodeJS.Timeout | null = null;
+  private syncing = false;
   private storeDownLoggedAt = 0;
 
-  /** `shared`: the database of the public counts; without it they are counted in this process. */
+  /** `shared`: the database of the shared counts; without it everything is counted in this process. */
   constructor(
-    settings: RateLimitSettings,
-    private readonly shared?: { dataSource: DataSource; log: Logger },
+    private readonly settings: RateLimitSettings,
+    private readonly shared?: { dataSource: DataSource; log: Logger; keySyncMs?: number },
   ) {
     const points = settings.publicPerMinute;
     this.publicShared = shared ? sharedLimiter(shared.dataSource, { keyPrefix: "public", points, duration: 60 }) : null;
     this.publicLocal = new RateLimiterMemory({ keyPrefix: "public", points, duration: 60 });
     this.keyLimiter = new RateLimiterMemory({ keyPrefix: "key", points: settings.perKeyPerMinute, duration: 60 });
+    this.keyShared = shared ? sharedLimiter(shared.dataSource, { keyPrefix: "key", points: settings.perKeyPerMinute, duration: 60 }) : null;
+    if (this.keyShared) {
+      this.keySync = setInterval(() => void this.syncKeys(), shared?.keySyncMs ?? 1000);
+      this.keySync.unref();
+    }
+  }
+
+  /** Stops syncing the per-key counts (before the database closes). */
+  close(): void {
+    if (this.keySync) clearInterval(this.keySync);
   }
 
   /** Throws RATE_LIMITED when `clientAddress` has used its public requests of this minute. */
@@ -57,9 +77,34 @@ export class RateLimits {
     return this.consume(this.publicLocal, clientAddress, what);
   }
 
-  /** Throws RATE_LIMITED when the key has used its requests of this minute. */
-  consumeKey(keyId: string): Promise<void> {
-    return this.consume(this.keyLimiter, keyId, "Too many requests with this API key");
+  /** Throws RATE_LIMITED when the key has used its requests of this minute, in this process or in all of them. */
+  async consumeKey(keyId: string): Promise<void> {
+    const what = "Too many requests with this API key";
+    const refusedUntil = this.keyRefused.get(keyId);
+    if (refusedUntil !== undefined) {
+      if (refusedUntil > Date.now()) throw rateLimited(what, refusedUntil - Date.now());
+      this.keyRefused.delete(keyId);
+    }
+    await this.consume(this.keyLimiter, keyId, what);
+    if (this.keyShared) this.keyCounted.set(keyId, (this.keyCounted.get(keyId) ?? 0) + 1);
+  }
+
+  /** Adds this process's counts to the shared ones; a key whose total is at its limit is refused here until its minute ends. */
+  private async syncKeys(): Promise<void> {
+    if (this.syncing || !this.keyCounted.size) return;
+    this.syncing = true;
+    const counted = this.keyCounted;
+    this.keyCounted = new Map();
+    try {
+      for (const [keyId, points] of counted) {
+        const total = await this.keyShared!.penalty(keyId, points);
+        if (total.consumedPoints >= this.settings.perKeyPerMinute) this.keyRefused.set(keyId, Date.now() + total.msBeforeNext);
+      }
+    } catch (error) {
+      this.storeIsDown(error); // these counts are lost: the process's own limit still holds
+    } finally {
+      this.syncing = false;
+    }
   }
 
   private storeIsDown(error: unknown): void {
@@ -73,13 +118,17 @@ export class RateLimits {
       await limiter.consume(key);
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      throw new AppError("RATE_LIMITED", `${what}; try again in ${retryAfterSeconds} s`, {
-        retryAfterSeconds,
-        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
-      });
+      throw rateLimited(what, refusal.msBeforeNext);
     }
   }
+}
+
+function rateLimited(what: string, msBeforeNext: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError("RATE_LIMITED", `${what}; try again in ${retryAfterSeconds} s`, {
+    retryAfterSeconds,
+    http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+  });
 }
 
 /** A limiter counting in the `rate_limit` table (created by the migrations) of the service's database. */

@@ -131,4 +131,37 @@ describe("public rate limits shared by several api processes", () => {
       await db.drop();
     }
   });
+
+  test("two processes on one database give an API key one budget: each adds its counts to the shared ones every sync", async () => {
+    const db = await freshMysqlDatabase();
+    const env = { DATABASE_URL: db.url, JOBS_URL: services.redis, OPERATOR_API_KEY: "o".repeat(40), RATE_LIMIT_KEY_PER_MINUTE: "10" };
+    const syncMs = 100;
+    const a = await startTestApp(env, { rateLimitSyncMs: syncMs });
+    const b = await startTestApp(env, { rateLimitSyncMs: syncMs });
+    try {
+      const tenant = await createTenant(a, { name: "Polling AB" }); // the operator key is not limited
+      const asks = async (app: TestApp, n: number) => {
+        const answers = [];
+        for (let i = 0; i < n; i++) answers.push(errorCode(await app.gql(`{ tenant { id } }`, {}, tenant.key)) ?? "OK");
+        return answers;
+      };
+      const synced = () => new Promise((resolve) => setTimeout(resolve, syncMs * 4));
+      assert.deepEqual(await asks(a, 6), Array(6).fill("OK"));
+      await synced();
+      assert.deepEqual(await asks(b, 6), Array(6).fill("OK"), "within one sync a process answers on its own count");
+      await synced();
+      const refused = await b.gql(`{ tenant { id } }`, {}, tenant.key);
+      assert.equal(errorCode(refused), "RATE_LIMITED", "12 of 10 in total: the second process refuses the key");
+      assert.equal(refused.status, 429);
+      assert.match(refused.errors![0]!.message, /try again in \d+ s/);
+      // the first process learns it when it next adds its own count (one request, then a sync)
+      assert.deepEqual(await asks(a, 1), ["OK"]);
+      await synced();
+      assert.deepEqual(await asks(a, 2), ["RATE_LIMITED", "RATE_LIMITED"], "and so does the first one, at 7 of its own");
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  });
 });
