@@ -51,7 +51,9 @@ export class RateLimits {
     this.publicShared = shared ? sharedLimiter(shared.dataSource, { keyPrefix: "public", points, duration: 60 }) : null;
     this.publicLocal = new RateLimiterMemory({ keyPrefix: "public", points, duration: 60 });
     this.keyLimiter = new RateLimiterMemory({ keyPrefix: "key", points: settings.perKeyPerMinute, duration: 60 });
-    this.keyShared = shared ? sharedLimiter(shared.dataSource, { keyPrefix: "key", points: settings.perKeyPerMinute, duration: 60 }) : null;
+    // the public limiter's timer already deletes the table's expired rows, of every prefix
+    const keyOptions = { keyPrefix: "key", points: settings.perKeyPerMinute, duration: 60, clearExpiredByTimeout: false };
+    this.keyShared = shared ? sharedLimiter(shared.dataSource, keyOptions) : null;
     if (this.keyShared) {
       this.keySync = setInterval(() => void this.syncKeys(), shared?.keySyncMs ?? 1000);
       this.keySync.unref();
@@ -134,7 +136,7 @@ function rateLimited(what: string, msBeforeNext: number): AppError {
 /** A limiter counting in the `rate_limit` table (created by the migrations) of the service's database. */
 function sharedLimiter(
   dataSource: DataSource,
-  options: { keyPrefix: string; points: number; duration: number },
+  options: { keyPrefix: string; points: number; duration: number; clearExpiredByTimeout?: boolean },
 ): RateLimiterAbstract {
   const common = {
     ...options,
