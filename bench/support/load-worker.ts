@@ -2,17 +2,9 @@
 // share the event loop with a server in the benchmark's process. `concurrency` loops each POST the
 // next body as soon as the previous answer has been read, for `durationMs`.
 import { parentPort, workerData } from "node:worker_threads";
+import type { LoadOptions } from "./load.js";
 
-interface Job {
-  url: string;
-  headers: Record<string, string>;
-  bodies: string[];
-  bodyHeaders?: Record<string, string>[];
-  concurrency: number;
-  durationMs: number;
-}
-
-const { url, headers, bodies, bodyHeaders, concurrency, durationMs } = workerData as Job;
+const { url, headers, bodies, bodyHeaders, concurrency, durationMs } = workerData as LoadOptions;
 const starts: number[] = [];
 const latencies: number[] = [];
 let errors = 0;
