@@ -31,7 +31,11 @@ import { createServices, type Services } from "./services/index.js";
 export interface AppOptions {
   clock?: Clock;
   jobTuning?: Partial<JobTuning>;
-  /** How long a worker holds an invitation while sending it (default 2 minutes). */
+  /**
+   * Tests only: how long a worker's claim holds an invitation while sending (else SEND_LEASE_SECONDS,
+   * which the configuration keeps longer than the send timeout). A shorter one stands in for a worker
+   * that stalled past its lease.
+   */
   sendLeaseMs?: number;
   /** Limits of a CSV import (default 100 000 rows, 50 MiB). */
   importLimits?: Partial<ImportLimits>;
@@ -89,7 +93,7 @@ export class App {
       await jobs.agenda.ready;
       const operatorKey = await resolveOperatorKey(config.operatorApiKey, config.dataDir);
       const metrics = createMetricsRegistry();
-      const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log }), metrics);
+      const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log, timeouts: { sendMs: config.smtpSendTimeoutMs } }), metrics);
       const clock = options.clock ?? new Clock();
       registerInvitationGauges(metrics, dataSource, clock, log);
       const services = createServices({
@@ -99,7 +103,7 @@ export class App {
         apiKeyCacheMs: config.apiKeyCacheMs,
         mailer,
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
-        invitationSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? 2 * 60_000 },
+        dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs },
         log,
       });
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };

@@ -35,7 +35,17 @@ export interface Config {
   /** A bearer token for /metrics besides the operator key (for a Prometheus scraper). */
   metricsToken: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** One SMTP delivery at most, queueing in the mailer's pool included; then it counts as refused. */
+  smtpSendTimeoutMs: number;
+  /**
+   * How long a worker's claim holds an invitation it sends. Longer than the send timeout by at least
+   * SEND_LEASE_MARGIN_MS, so that a claim never runs out while its send can still succeed.
+   */
+  sendLeaseMs: number;
 }
+
+/** What a lease must have beyond the send timeout: the time to record the send once the SMTP server accepted it. */
+export const SEND_LEASE_MARGIN_MS = 30_000;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -130,6 +140,8 @@ const environment = z.object({
     .optional()
     .transform((v) => (v === "" ? undefined : v))
     .refine((v) => v === undefined || (v.length >= 32 && !/\s/.test(v)), { message: "METRICS_TOKEN must be at least 32 characters without spaces" }),
+  SMTP_SEND_TIMEOUT_SECONDS: positiveInt("SMTP_SEND_TIMEOUT_SECONDS", "60"),
+  SEND_LEASE_SECONDS: positiveInt("SEND_LEASE_SECONDS", "120"),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -159,6 +171,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration: ROLE=${role} needs DATABASE_URL and JOBS_URL: the embedded database and job store belong to one process (ROLE=all)`,
     );
   }
+  if (e.SEND_LEASE_SECONDS * 1000 < e.SMTP_SEND_TIMEOUT_SECONDS * 1000 + SEND_LEASE_MARGIN_MS) {
+    throw new ConfigError(
+      `Invalid configuration: SEND_LEASE_SECONDS (${e.SEND_LEASE_SECONDS}) must be at least SMTP_SEND_TIMEOUT_SECONDS (${e.SMTP_SEND_TIMEOUT_SECONDS}) + ${SEND_LEASE_MARGIN_MS / 1000}: a send must never outlast its claim`,
+    );
+  }
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -176,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL as Config["logLevel"],
+    smtpSendTimeoutMs: e.SMTP_SEND_TIMEOUT_SECONDS * 1000,
+    sendLeaseMs: e.SEND_LEASE_SECONDS * 1000,
   };
 }
 

@@ -14,6 +14,9 @@ test("defaults: port 4000, embedded stores, role all, links on localhost", () =>
   assert.equal(config.workerNice, 10, "a ROLE=worker process lowers its CPU priority");
   assert.equal(config.publicBaseUrl, "http://localhost:4000");
   assert.equal(config.dataDir, path.resolve(".data"));
+  assert.equal(config.smtpSendTimeoutMs, 60_000);
+  assert.equal(config.sendLeaseMs, 120_000, "a claim outlasts the longest send by 60 s");
+  assert.equal(loadConfig({ SMTP_SEND_TIMEOUT_SECONDS: "20", SEND_LEASE_SECONDS: "50" }).sendLeaseMs, 50_000);
 });
 
 test("a wrong value names the variable and what it allows", () => {
@@ -29,6 +32,8 @@ test("a wrong value names the variable and what it allows", () => {
     [{ MAIL_FROM: "nobody" }, /MAIL_FROM must be an address/],
     [{ WORKER_NICE: "20" }, /WORKER_NICE must be a nice value from 0 to 19/],
     [{ WORKER_NICE: "-5" }, /WORKER_NICE must be a nice value from 0 to 19/],
+    [{ SEND_LEASE_SECONDS: "60" }, /SEND_LEASE_SECONDS \(60\) must be at least SMTP_SEND_TIMEOUT_SECONDS \(60\) \+ 30/],
+    [{ SMTP_SEND_TIMEOUT_SECONDS: "100" }, /SEND_LEASE_SECONDS \(120\) must be at least SMTP_SEND_TIMEOUT_SECONDS \(100\) \+ 30/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), { name: "ConfigError", message }, JSON.stringify(env));

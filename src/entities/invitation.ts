@@ -5,8 +5,9 @@ import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
 /**
  * The verification e-mail and its one-time link. Every state change is a conditional UPDATE on
  * `status`, so a job that runs twice, or two workers, change it once.
- * SCHEDULED → SENDING (a worker holds it until `leaseUntil`) → SENT → VERIFIED | EXPIRED; any
- * unfinished one may become CANCELLED (superseded, cancelled, address changed).
+ * SCHEDULED → SENDING (a worker's claim `leasedBy` holds it until `leaseUntil`) → SENT → VERIFIED | EXPIRED;
+ * any unfinished one may become CANCELLED (superseded, cancelled, address changed). The transitions
+ * are listed in src/domain/invitation-states.ts, the statements that make them in src/sql/.
  */
 @Entity({ name: "invitation" })
 @Index(["status", "dueAt"])
@@ -45,6 +46,10 @@ export class Invitation {
   /** While SENDING: the worker's claim runs out then, and the sweep may retry it. */
   @InstantColumn({ nullable: true })
   leaseUntil!: Date | null;
+
+  /** While SENDING: which claim holds it. A worker's later change names its claim, so one whose lease ran out changes nothing. */
+  @Column({ type: "varchar", length: 36, nullable: true })
+  leasedBy!: string | null;
 
   @InstantColumn({ nullable: true })
   sentAt!: Date | null;

@@ -26,6 +26,13 @@ export class Tenant {
   @InstantColumn({ nullable: true })
   testClockNow!: Date | null;
 
+  /** The advance of the test clock that runs now (one at a time per tenant), and until when (real time) it holds it. */
+  @Column({ type: "varchar", length: 36, nullable: true })
+  clockHeldBy!: string | null;
+
+  @InstantColumn({ nullable: true })
+  clockHeldUntil!: Date | null;
+
   @InstantColumn()
   createdAt!: Date;
 }

@@ -32,18 +32,18 @@ export const defaultJobTuning: JobTuning = { lockLifetimeMs: 2 * 60_000, sweepIn
 
 export function defineInvitationJobs(agenda: Agenda, services: Services, tuning: JobTuning): void {
   const options = { lockLifetime: tuning.lockLifetimeMs, concurrency: 20 };
-  agenda.define<InvitationJobData>(SEND_INVITATION, (job) => services.invitations.deliver(job.attrs.data.invitationId), options);
+  agenda.define<InvitationJobData>(SEND_INVITATION, (job) => services.dispatch.deliver(job.attrs.data.invitationId), options);
   // One burst at a time per worker: a burst already fills the mailer's pool, and the next tenant's
   // job (or the helper job deliverDue schedules) is left to a worker that has nothing to do.
   // Without the limit the first worker to hear of the jobs takes them all (bench/README.md, "Tuning").
   agenda.define<TenantJobData>(
     SEND_DUE_INVITATIONS,
-    async (job) => void (await services.invitations.deliverDue(job.attrs.data.tenantId, () => job.touch())),
+    async (job) => void (await services.dispatch.deliverDue(job.attrs.data.tenantId, () => job.touch())),
     { ...options, lockLimit: 1 },
   );
-  agenda.define<TenantJobData>(EXPIRE_DUE_INVITATIONS, async (job) => void (await services.invitations.expireDue(job.attrs.data.tenantId)), options);
-  agenda.define<InvitationJobData>(EXPIRE_INVITATION, async (job) => void (await services.invitations.expire(job.attrs.data.invitationId)), options);
-  agenda.define(SWEEP_INVITATIONS, async () => void (await services.invitations.sweep()), { ...options, concurrency: 1 });
+  agenda.define<TenantJobData>(EXPIRE_DUE_INVITATIONS, async (job) => void (await services.dispatch.expireDue(job.attrs.data.tenantId)), options);
+  agenda.define<InvitationJobData>(EXPIRE_INVITATION, async (job) => void (await services.dispatch.expire(job.attrs.data.invitationId)), options);
+  agenda.define(SWEEP_INVITATIONS, async () => void (await services.dispatch.sweep()), { ...options, concurrency: 1 });
 }
 
 export async function scheduleSweep(agenda: Agenda, tuning: JobTuning): Promise<void> {

@@ -4,7 +4,7 @@ import type { Role } from "../auth/roles.js";
 import type { Employee, Employment } from "../entities/index.js";
 import { AppError, notFound } from "../errors.js";
 import { EmailAddressScalar, LocalDateScalar } from "../schema/scalars.js";
-import type { Hire } from "../services/hire.service.js";
+import type { Hire } from "../services/registration.service.js";
 import type { ImportReport } from "../services/import.service.js";
 
 /** Rows per importHires request: 10 000 save well within a request's time on this hardware (bench/import). */
@@ -40,12 +40,12 @@ export class HireResolver {
 
   @Authorized<Role>("HR_ADMIN", "PARTNER")
   @Mutation(() => RegisterHirePayloadType, { description: "Registers a hire; the same externalId again returns the first hire and sends nothing" })
-  registerHire(@Arg("input", () => RegisterHireInput) input: RegisterHireInput, @Ctx() ctx: RequestContext): Promise<Hire> {
-    return ctx.services.hires.register(ctx.tenant(), ctx.principal!, input);
+  registerHire(@Arg("input", () => RegisterHireInput, { validate: false }) input: RegisterHireInput, @Ctx() ctx: RequestContext): Promise<Hire> {
+    return ctx.services.registrations.registerOne(ctx.tenant(), ctx.principal!, input);
   }
 
-  // validate: false — a bad row must be reported in `errors` and skipped, not fail the whole
-  // import; the import service checks the rows one by one instead.
+  // validate: false — the rows are checked by the one rule set of src/domain/hire-row.ts (registerHire's
+  // too); a bad row is reported in `errors` and skipped, not failing the whole import.
   @Authorized<Role>("HR_ADMIN", "PARTNER")
   @Mutation(() => ImportHiresPayloadType, {
     description: `Registers up to ${MAX_IMPORT_ROWS} hires with the rules of registerHire; bad rows are reported and skipped, the good ones saved`,

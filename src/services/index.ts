@@ -9,8 +9,11 @@ import { HireQueries } from "./hire-queries.js";
 import { HireService } from "./hire.service.js";
 import { ImportService } from "./import.service.js";
 import { ReviewService } from "./review.service.js";
+import { InvitationDispatch, type DispatchSettings } from "./invitation-dispatch.js";
 import type { InvitationJobs } from "./invitation-jobs.js";
-import { InvitationService, type InvitationSettings } from "./invitation.service.js";
+import { InvitationPlanner } from "./invitation-planner.js";
+import { RegistrationService } from "./registration.service.js";
+import { UnitOfWork } from "./unit-of-work.js";
 import { TenantScope } from "./tenant-scope.js";
 import { TenantService } from "./tenant.service.js";
 import { TestClockService } from "./test-clock.service.js";
@@ -22,11 +25,13 @@ export interface Services {
   apiKeys: ApiKeyService;
   tenants: TenantService;
   catalog: CatalogService;
+  registrations: RegistrationService;
   hires: HireService;
   reviews: ReviewService;
   imports: ImportService;
   queries: HireQueries;
-  invitations: InvitationService;
+  /** The worker's side of the invitations: sends, expiries, the sweep. */
+  dispatch: InvitationDispatch;
   verification: VerificationService;
   testClocks: TestClockService;
   /** The data of one tenant, and nothing else. */
@@ -41,28 +46,30 @@ export interface ServiceDependencies {
   apiKeyCacheMs: number;
   mailer: Mailer;
   jobs: InvitationJobs;
-  invitationSettings: InvitationSettings;
+  dispatchSettings: DispatchSettings;
   log: Logger;
 }
 
 export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey, d.apiKeyCacheMs);
-  const invitations = new InvitationService(d.dataSource, d.clock, d.mailer, d.jobs, d.invitationSettings, d.log);
-  const reviews = new ReviewService(d.clock, invitations);
-  const catalog = new CatalogService(d.clock);
-  const hires = new HireService(d.clock, invitations, reviews);
+  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log);
+  const unitOfWork = new UnitOfWork(dispatch);
+  const planner = new InvitationPlanner();
+  const reviews = new ReviewService(d.clock, planner, unitOfWork);
+  const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, d.log);
   return {
     clock: d.clock,
     apiKeys,
     tenants: new TenantService(d.dataSource, d.clock, apiKeys),
-    catalog,
-    hires,
+    catalog: new CatalogService(d.clock),
+    registrations,
+    hires: new HireService(d.clock, planner, unitOfWork),
     reviews,
-    imports: new ImportService(d.clock, catalog, reviews, invitations, hires, d.log),
+    imports: new ImportService(registrations),
     queries: new HireQueries(d.clock),
-    invitations,
-    verification: new VerificationService(d.dataSource, d.clock, invitations),
-    testClocks: new TestClockService(d.dataSource, invitations),
+    dispatch,
+    verification: new VerificationService(d.dataSource, d.clock, planner),
+    testClocks: new TestClockService(d.dataSource, d.clock, dispatch),
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
   };
 }

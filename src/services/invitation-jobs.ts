@@ -11,4 +11,13 @@ export interface InvitationJobs {
 export class AfterCommit {
   readonly sendNow: string[] = [];
   readonly sendLater: { invitationId: string; at: Date }[] = [];
+
+  /** `bulk` (imports): every send goes to the job store, one job per send time, instead of being sent by the request. */
+  constructor(readonly bulk = false) {}
+
+  /** Takes over what `other` queued (a committed part of a longer piece of work). */
+  add(other: AfterCommit): void {
+    this.sendNow.push(...other.sendNow);
+    this.sendLater.push(...other.sendLater);
+  }
 }

@@ -5,10 +5,12 @@ import { isUniqueViolation } from "../db/errors.js";
 import { AppError, badInput, conflict, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
 import { actorOf, recordEvent } from "./history.js";
-import { AfterCommit } from "./invitation-jobs.js";
-import type { InvitationService } from "./invitation.service.js";
+import type { InvitationPlanner } from "./invitation-planner.js";
 import type { TenantScope } from "./tenant-scope.js";
+import type { UnitOfWork } from "./unit-of-work.js";
 import { Employee, User } from "../entities/index.js";
+import { closedReason } from "../domain/invitation-states.js";
+import { lockEmployment } from "../sql/lockEmployment.js";
 
 const MAX_STEPS = 20;
 
@@ -21,7 +23,8 @@ const MAX_STEPS = 20;
 export class ReviewService {
   constructor(
     private readonly clock: Clock,
-    private readonly invitations: InvitationService,
+    private readonly planner: InvitationPlanner,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** The steps of the tenant's active flow; none without the license. */
@@ -48,8 +51,7 @@ export class ReviewService {
   async approve(scope: TenantScope, principal: Principal, employmentId: string, step: number | null = null): Promise<Employment> {
     const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
-    const after = new AfterCommit();
-    await scope.transaction(async (tx) => {
+    await this.unitOfWork.run(scope, async (tx, after) => {
       const employment = await this.pending(tx, employmentId);
       const position = employment.approvedSteps + 1;
       if (step !== null && step !== position) {
@@ -72,17 +74,16 @@ export class ReviewService {
         Object.assign(employment, { approvedSteps: position, reviewStatus: "APPROVED" });
         const employee = await tx.findOne(Employee, { id: employment.employeeId });
         const user = await tx.findOne(User, { employeeId: employment.employeeId });
-        await this.invitations.plan(tx.manager, { tenant, employment, user, email: employee!.email, now, reviewPending: false, actor: actorOf(principal) }, after);
+        await this.planner.replan(tx.manager, { tenant, employment, user, email: employee!.email, now, reviewPending: false, actor: actorOf(principal) }, after);
       }
     });
-    await this.invitations.afterCommit(tenant, after);
     return (await scope.findOne(Employment, { id: employmentId }))!;
   }
 
   async reject(scope: TenantScope, principal: Principal, employmentId: string, reason: string | null): Promise<Employment> {
     const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
-    await scope.transaction(async (tx) => {
+    await this.unitOfWork.run(scope, async (tx) => {
       const employment = await this.pending(tx, employmentId);
       const moved = await tx.manager.update(
         Employment,
@@ -91,7 +92,7 @@ export class ReviewService {
       );
       if (moved.affected !== 1) throw conflict("The employment was decided by someone else a moment ago; reload it");
       await this.record(tx, principal, employment, employment.approvedSteps + 1, "REJECTED", reason?.trim() || null, now);
-      await this.invitations.replaceCurrent(tx.manager, employment, now);
+      await this.planner.cancelCurrent(tx.manager, employment, now);
     });
     return (await scope.findOne(Employment, { id: employmentId }))!;
   }
@@ -100,11 +101,12 @@ export class ReviewService {
     return scope.query(ReviewDecision, "d").andWhere("d.employmentId = :employmentId", { employmentId }).orderBy("d.position", "ASC").getMany();
   }
 
+  /** The employment, locked in `tx`'s transaction, if it waits for a review decision. */
   private async pending(tx: TenantScope, employmentId: string): Promise<Employment> {
-    const employment = await tx.findOne(Employment, { id: employmentId });
+    const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, employmentId });
     if (!employment) throw notFound("Employment");
-    if (employment.status === "CANCELLED") throw conflict("The employment is cancelled");
-    if (employment.reviewStatus === "REJECTED") throw conflict("The employment was rejected");
+    const closed = closedReason(employment);
+    if (closed) throw conflict(closed);
     if (employment.reviewStatus === "APPROVED") throw conflict("Every review step is approved already");
     if (employment.reviewStatus === "NOT_REQUIRED") throw conflict("This employment needs no review");
     return employment;

@@ -1,5 +1,6 @@
 import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { CompiledSelect } from "../db/compiled-select.js";
+import { inTransaction } from "../db/transaction.js";
 import { Tenant } from "../entities/tenant.js";
 import { notFound } from "../errors.js";
 
@@ -77,9 +78,9 @@ export class TenantScope {
     return owned;
   }
 
-  /** Runs `work` in one transaction, with a scope whose reads and writes are part of it. */
+  /** Runs `work` in one transaction (again from the start after a deadlock), with a scope whose reads and writes are part of it. */
   transaction<R>(work: (scope: TenantScope) => Promise<R>): Promise<R> {
-    return this.manager.transaction((manager) => work(new TenantScope(this.tenantId, manager, this.loaded)));
+    return inTransaction(this.manager, (manager) => work(new TenantScope(this.tenantId, manager, this.loaded)));
   }
 }
 

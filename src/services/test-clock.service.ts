@@ -1,53 +1,88 @@
-import { LessThanOrEqual, type DataSource } from "typeorm";
-import { Invitation, Tenant } from "../entities/index.js";
-import { badInput } from "../errors.js";
-import type { InvitationService } from "./invitation.service.js";
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DataSource } from "typeorm";
+import { Tenant } from "../entities/index.js";
+import { AppError, badInput } from "../errors.js";
+import { holdTestClock, releaseTestClock } from "../sql/holdTestClock.js";
+import { moveTestClock } from "../sql/moveTestClock.js";
+import { nextDueInstant } from "../sql/nextDueInstant.js";
+import type { Clock } from "./clock.js";
+import type { InvitationDispatch } from "./invitation-dispatch.js";
 import type { TenantScope } from "./tenant-scope.js";
 
-const MAX_STEPS = 10_000;
+/** How long (real time) an advance holds the test clock between two renewals; a crashed one frees it after that. */
+const HOLD_MS = 60_000;
+/** How long an advance waits for another of the same tenant before it answers CONFLICT. */
+const WAIT_MS = 120_000;
+/** How often a waiting advance, or one waiting for a send in flight, looks again. */
+const POLL_MS = 20;
 
 /**
  * Test clocks (sandbox tenants): moving the clock forward runs, in time order, every send and
- * expiry that falls due on the way — through the same code that real time runs.
+ * expiry that falls due on the way — through the same code that real time runs. One advance per
+ * tenant at a time (a hold on the tenant's row, across processes); the clock only moves forward.
  */
 export class TestClockService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly invitations: InvitationService,
+    private readonly clock: Clock,
+    private readonly dispatch: InvitationDispatch,
   ) {}
 
   async advance(scope: TenantScope, to: Date): Promise<Tenant> {
-    const tenant = await scope.tenant();
-    if (!tenant.sandbox || !tenant.testClockNow) throw badInput("Only a sandbox tenant has a test clock", "to");
-    if (to.getTime() < tenant.testClockNow.getTime()) {
-      throw badInput(`A test clock only moves forward: it is ${tenant.testClockNow.toISOString()}`, "to");
+    const scoped = await scope.tenant();
+    if (!scoped.sandbox) throw badInput("Only a sandbox tenant has a test clock", "to");
+    const holder = randomUUID();
+    await this.hold(scope.tenantId, holder);
+    try {
+      // read after the hold: an advance that ran before this one has moved it
+      const tenant = await this.dataSource.manager.findOneByOrFail(Tenant, { id: scope.tenantId });
+      if (!tenant.testClockNow) throw badInput("Only a sandbox tenant has a test clock", "to");
+      if (to.getTime() < tenant.testClockNow.getTime()) {
+        throw badInput(`A test clock only moves forward: it is ${tenant.testClockNow.toISOString()}`, "to");
+      }
+      await this.dispatch.reclaim({ tenantId: tenant.id }); // a send cut off by a crash
+      // Each round moves the clock to the next instant something is due and runs all that is due
+      // then, in batches: as many rounds as there are distinct instants, in bounded memory.
+      for (;;) {
+        const next = await nextDueInstant(this.dataSource.manager, { tenantId: tenant.id, to });
+        if (!next) break;
+        if (next.getTime() > tenant.testClockNow!.getTime()) await this.move(tenant, holder, next);
+        const sent = await this.dispatch.sendDue(tenant, { breaker: false });
+        const expired = await this.dispatch.expireDue(tenant.id);
+        if (sent === 0 && expired === 0) {
+          // a send in flight (a request's own, right after its commit) is due now: let it finish
+          await sleep(POLL_MS);
+          await this.dispatch.reclaim({ tenantId: tenant.id });
+        }
+        await this.renew(tenant.id, holder);
+      }
+      await this.move(tenant, holder, to);
+      scope.adopt(tenant).testClockNow = tenant.testClockNow;
+      return tenant;
+    } finally {
+      await releaseTestClock(this.dataSource.manager, { tenantId: scope.tenantId, holder });
     }
-    await this.invitations.reclaim("tenantId = :tenantId", { tenantId: tenant.id }); // a send cut off by a crash
-    for (let step = 0; step < MAX_STEPS; step++) {
-      const next = await this.nextDue(tenant.id, to);
-      if (!next) break;
-      if (next.at.getTime() > tenant.testClockNow.getTime()) await this.setClock(tenant, next.at);
-      if (next.kind === "send") await this.invitations.deliver(next.id);
-      else await this.invitations.expire(next.id);
-    }
-    await this.setClock(tenant, to);
-    return tenant;
   }
 
-  /** The earliest send or expiry of this tenant due by `to`. */
-  private async nextDue(tenantId: string, to: Date): Promise<{ kind: "send" | "expire"; id: string; at: Date } | null> {
-    const manager = this.dataSource.manager;
-    const [send, expire] = await Promise.all([
-      manager.findOne(Invitation, { where: { tenantId, status: "SCHEDULED", dueAt: LessThanOrEqual(to) }, order: { dueAt: "ASC", id: "ASC" } }),
-      manager.findOne(Invitation, { where: { tenantId, status: "SENT", expiresAt: LessThanOrEqual(to) }, order: { expiresAt: "ASC", id: "ASC" } }),
-    ]);
-    if (send && (!expire || send.dueAt.getTime() <= expire.expiresAt!.getTime())) return { kind: "send", id: send.id, at: send.dueAt };
-    if (expire) return { kind: "expire", id: expire.id, at: expire.expiresAt! };
-    return null;
+  /** Waits until this advance holds the tenant's test clock. */
+  private async hold(tenantId: string, holder: string): Promise<void> {
+    const giveUp = Date.now() + WAIT_MS;
+    while (!(await this.renew(tenantId, holder))) {
+      if (Date.now() > giveUp) throw new AppError("CONFLICT", "Another advance of this test clock is still running; try again when it has answered");
+      await sleep(POLL_MS);
+    }
   }
 
-  private async setClock(tenant: Tenant, at: Date): Promise<void> {
-    await this.dataSource.manager.update(Tenant, { id: tenant.id, sandbox: true }, { testClockNow: at });
-    tenant.testClockNow = at;
+  private renew(tenantId: string, holder: string): Promise<boolean> {
+    const now = this.clock.now();
+    return holdTestClock(this.dataSource.manager, { tenantId, holder, now, until: new Date(now.getTime() + HOLD_MS) });
+  }
+
+  private async move(tenant: Tenant, holder: string, to: Date): Promise<void> {
+    if (!(await moveTestClock(this.dataSource.manager, { tenantId: tenant.id, holder, to }))) {
+      throw new AppError("CONFLICT", "The test clock was taken over by another advance (this one held it too long); try again");
+    }
+    tenant.testClockNow = to;
   }
 }

@@ -1,9 +1,13 @@
 import type { DataSource } from "typeorm";
+import { inTransaction } from "../db/transaction.js";
 import { linkState, maskEmail, type LinkState } from "../domain/hire-status.js";
+import { linkMayConnect } from "../domain/invitation-states.js";
 import { ConnectAccount, Invitation, Tenant, User } from "../entities/index.js";
 import { AppError } from "../errors.js";
+import { lockEmployment } from "../sql/lockEmployment.js";
+import { useLink } from "../sql/useLink.js";
 import type { Clock } from "./clock.js";
-import type { InvitationService } from "./invitation.service.js";
+import type { InvitationPlanner } from "./invitation-planner.js";
 import { HIRE, recordEvent } from "./history.js";
 import { hashLinkToken } from "./link-token.js";
 
@@ -26,7 +30,7 @@ export class VerificationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly invitations: InvitationService,
+    private readonly planner: InvitationPlanner,
   ) {}
 
   async linkInfo(token: string): Promise<LinkInfo> {
@@ -40,7 +44,11 @@ export class VerificationService {
       : { state, maskedEmail: maskEmail(invitation.email), expiresAt: invitation.expiresAt, timeZone: tenant.timeZone };
   }
 
-  /** Uses the link once: the Connect account is created and the user connected, in one transaction. */
+  /**
+   * Uses the link once: the Connect account is created and the user connected, in one transaction
+   * that holds the employment's row lock, so a cancel or a resend at the same moment comes before
+   * (the link no longer connects) or after (the account exists) — never in between (R8).
+   */
   async verify(token: string): Promise<ConnectAccount> {
     const found = await this.find(token);
     if (!found) throw refusal("INVALID");
@@ -48,18 +56,15 @@ export class VerificationService {
     const now = this.clock.nowFor(tenant);
     const state = linkState(invitation, now);
     if (state !== "VALID") throw refusal(state);
-    const account = await this.dataSource.transaction(async (manager) => {
-      const used = await manager
-        .createQueryBuilder()
-        .update(Invitation)
-        .set({ status: "VERIFIED", verifiedAt: now })
-        .where("id = :id AND status = 'SENT' AND expiresAt > :now", { id: invitation.id, now })
-        .execute();
-      if (used.affected !== 1) return null; // used, expired or superseded a moment ago
-      const { tenantId, employmentId } = invitation;
+    const { tenantId, employmentId } = invitation;
+    const account = await inTransaction(this.dataSource.manager, async (manager) => {
+      const employment = await lockEmployment(manager, { tenantId, employmentId });
+      const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
+      if (!employment || !current || !linkMayConnect(employment, current, now)) return null; // used, expired, superseded or cancelled a moment ago
+      if (!(await useLink(manager, { invitationId: invitation.id, now }))) return null;
       await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at: now, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
       const user = await manager.findOneByOrFail(User, { id: invitation.userId });
-      return this.invitations.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", now, { employmentId, actor: HIRE });
+      return this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", now, { employmentId, actor: HIRE });
     });
     if (account) return account;
     const again = await this.find(token);

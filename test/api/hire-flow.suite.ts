@@ -680,7 +680,7 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
         }
         // the server is back: a minute later the sweep sends the untried ones and the refused ones, whose retry is due
         clock.setNow(new Date(new Date(T0).getTime() + 60_000));
-        await t.app.services.invitations.sweep();
+        await t.app.services.dispatch.sweep();
         await smtp.waitFor(before + 400, 30_000);
         for (const email of emails) assert.equal(mailsTo(smtp, email).length, 1, `${email} once`);
       });
@@ -833,8 +833,8 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
       clock.setNow(new Date("2026-03-26T08:00:00Z"));
       const id = hire.employment.invitation.id;
-      await Promise.all([1, 2, 3, 4].map(() => t.app.services.invitations.deliver(id)));
-      await t.app.services.invitations.sweep();
+      await Promise.all([1, 2, 3, 4].map(() => t.app.services.dispatch.deliver(id)));
+      await t.app.services.dispatch.sweep();
       assert.equal(mailsTo(smtp, email).length, 1);
       const history = await t.gql(`query($id: ID!) { employment(id: $id) { history { kind } } }`, { id: hire.employment.id }, tenant.key);
       assert.deepEqual(history.data.employment.history.map((e: any) => e.kind), ["REGISTERED", "PLANNED", "SENT"], "and is recorded once");
@@ -847,12 +847,12 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
       const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
       await t.app.agenda.cancel({ name: SEND_INVITATION, data: { invitationId: hire.employment.invitation.id } });
       clock.setNow(new Date("2026-03-26T08:00:05Z"));
-      await t.app.services.invitations.sweep();
-      await t.app.services.invitations.sweep();
-      await t.app.services.invitations.deliver(hire.employment.invitation.id);
+      await t.app.services.dispatch.sweep();
+      await t.app.services.dispatch.sweep();
+      await t.app.services.dispatch.deliver(hire.employment.invitation.id);
       assert.equal(mailsTo(smtp, email).length, 1);
       clock.setNow(new Date("2026-03-30T22:00:01Z"));
-      await t.app.services.invitations.sweep();
+      await t.app.services.dispatch.sweep();
       const status = await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key);
       assert.equal(status.data.accountStatus.invitation.status, "EXPIRED");
       const history = await t.gql(`query($id: ID!) { employment(id: $id) { history { kind at actor } } }`, { id: hire.employment.id }, tenant.key);

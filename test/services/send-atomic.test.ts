@@ -29,7 +29,7 @@ test("an invitation is marked SENT only together with its history event; when th
     await sql.query(`CREATE TRIGGER refuse_sent BEFORE INSERT ON employment_event FOR EACH ROW
       BEGIN IF NEW.kind = 'SENT' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'history refused'; END IF; END`);
     clock.setNow(new Date("2026-03-26T08:00:00Z"));
-    await assert.rejects(t.app.services.invitations.deliver(hire.employment.invitation.id), /history refused/);
+    await assert.rejects(t.app.services.dispatch.deliver(hire.employment.invitation.id), /history refused/);
     assert.equal(mailsTo(smtp, email).length, 1, "the mail had gone out");
     const meanwhile = (await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key)).data.accountStatus;
     assert.equal(meanwhile.invitation.sentAt, null, "not SENT without its event …");
@@ -39,7 +39,7 @@ test("an invitation is marked SENT only together with its history event; when th
     // the history works again; once the send's lease has run out the sweep sends it again
     await sql.query("DROP TRIGGER refuse_sent");
     clock.setNow(new Date("2026-03-26T08:03:00Z"));
-    await t.app.services.invitations.sweep();
+    await t.app.services.dispatch.sweep();
     assert.equal(mailsTo(smtp, email).length, 2, "a new mail, with a link that works");
     const status = (await t.gql(ACCOUNT_STATUS, { id: hire.employee.id }, tenant.key)).data.accountStatus;
     assert.equal(status.connectStatus, "INVITATION_SENT");

@@ -1,25 +1,22 @@
-import { IsOptional, Length, MaxLength } from "class-validator";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { EmailAddressScalar, LocalDateScalar } from "../../schema/scalars.js";
 import { EmployeeType } from "./employee.type.js";
 import { EmploymentType } from "./employment.type.js";
-import { NotBlank } from "./validation.js";
 
+/**
+ * A new hire as HR or a partner system knows it. Its rules (lengths, blanks, the address) are not
+ * decorators here: every door a hire comes in by — registerHire, importHires, the CSV file — checks
+ * its rows with the one rule set of src/domain/hire-row.ts.
+ */
 @InputType("RegisterHireInput", { description: "A new hire as HR or a partner system knows it." })
 export class RegisterHireInput {
   @Field(() => String)
-  @NotBlank()
-  @Length(1, 100)
   firstName!: string;
 
   @Field(() => String)
-  @NotBlank()
-  @Length(1, 100)
   lastName!: string;
 
   @Field(() => EmailAddressScalar, { nullable: true })
-  @IsOptional()
-  @MaxLength(254)
   email?: string | null;
 
   @Field(() => LocalDateScalar)
@@ -32,9 +29,6 @@ export class RegisterHireInput {
     nullable: true,
     description: "The caller's own id; registering the same externalId again returns the first hire.",
   })
-  @IsOptional()
-  @NotBlank()
-  @Length(1, 100)
   externalId?: string | null;
 }
 

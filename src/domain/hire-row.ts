@@ -1,0 +1,69 @@
+import { isEmail } from "class-validator";
+import { DateTime } from "luxon";
+
+// One new hire as a caller gives it — registerHire, a row of importHires, a line of a CSV file —
+// checked by one rule set, whatever the door it came in by.
+
+/** One row as given: nothing is trusted yet. */
+export interface HireRowInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  startDate?: string | null;
+  /** An employment template's id or name. */
+  employmentTemplate?: string | null;
+  externalId?: string | null;
+}
+
+/** A row that passed: trimmed, its template found. */
+export interface CheckedHireRow<T> {
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  startDate: string;
+  template: T;
+  externalId: string | null;
+}
+
+/** Why a row was refused; `unknownTemplate`: the template named is not the tenant's (registerHire answers NOT_FOUND for an id). */
+export interface HireRowProblem {
+  field: string;
+  message: string;
+  unknownTemplate?: true;
+}
+
+export const MAX_NAME = 100;
+export const MAX_EXTERNAL_ID = 100;
+export const MAX_EMAIL = 254;
+
+/** Checks one row against the rules; `templates` are the tenant's, found by id or (case-insensitive) name. */
+export function checkHireRow<T extends { id: string; name: string }>(
+  row: HireRowInput,
+  templates: readonly T[],
+  templateField = "employmentTemplate",
+): CheckedHireRow<T> | HireRowProblem {
+  const text = (value: string | null | undefined) => (typeof value === "string" ? value.trim() : "");
+  const problem = (field: string, message: string): HireRowProblem => ({ field, message });
+  const firstName = text(row.firstName);
+  const lastName = text(row.lastName);
+  const email = text(row.email) || null;
+  const startDate = text(row.startDate);
+  const templateKey = text(row.employmentTemplate);
+  const externalId = text(row.externalId) || null;
+
+  if (!firstName) return problem("firstName", "firstName must not be empty");
+  if (firstName.length > MAX_NAME) return problem("firstName", `firstName must be at most ${MAX_NAME} characters`);
+  if (!lastName) return problem("lastName", "lastName must not be empty");
+  if (lastName.length > MAX_NAME) return problem("lastName", `lastName must be at most ${MAX_NAME} characters`);
+  if (email && (email.length > MAX_EMAIL || !isEmail(email))) return problem("email", `"${email.slice(0, 80)}" is not an e-mail address`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
+    return problem("startDate", `startDate must be a calendar date YYYY-MM-DD (got "${startDate.slice(0, 40)}")`);
+  }
+  if (!templateKey) return problem(templateField, `${templateField} must name an employment template`);
+  const template = templates.find((t) => t.id === templateKey) ?? templates.find((t) => t.name.toLowerCase() === templateKey.toLowerCase());
+  if (!template) return { field: templateField, message: `No employment template "${templateKey.slice(0, 100)}"`, unknownTemplate: true };
+  if (externalId && externalId.length > MAX_EXTERNAL_ID) return problem("externalId", `externalId must be at most ${MAX_EXTERNAL_ID} characters`);
+  return { firstName, lastName, email, startDate, template, externalId };
+}
+
+export const isHireRowProblem = <T>(checked: CheckedHireRow<T> | HireRowProblem): checked is HireRowProblem => "message" in checked;

@@ -1,0 +1,271 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import { inTransaction } from "../db/transaction.js";
+import { maskEmail } from "../domain/hire-status.js";
+import { linkExpiresAt } from "../domain/invitation-policy.js";
+import { retryDelayMs } from "../domain/retry.js";
+import { Employee, Employment, Invitation, Tenant } from "../entities/index.js";
+import type { Logger } from "../log.js";
+import { invitationMail } from "../mail/invitation-mail.js";
+import type { Mailer } from "../mail/mailer.js";
+import { claimDue, type Claimed } from "../sql/claimDue.js";
+import { expireLinks } from "../sql/expireLinks.js";
+import type { InvitationsOf } from "../sql/invitationsOf.js";
+import { markSendFailed } from "../sql/markSendFailed.js";
+import { markSent } from "../sql/markSent.js";
+import { reclaimLapsed } from "../sql/reclaimLapsed.js";
+import type { Clock } from "./clock.js";
+import { recordEvent, recordEvents, SYSTEM } from "./history.js";
+import type { AfterCommit, InvitationJobs } from "./invitation-jobs.js";
+import { generateLinkToken, hashLinkToken } from "./link-token.js";
+import { SEND_BATCH, SendWindow, SmtpBreaker } from "./send-window.js";
+
+const EXPIRE_BATCH = 500;
+
+export interface DispatchSettings {
+  publicBaseUrl: string;
+  /** How long a worker's claim holds an invitation while sending; longer than the mailer's send timeout (config). */
+  sendLeaseMs: number;
+}
+
+type Outcome = "sent" | "refused" | "cancelled";
+
+/**
+ * The worker's side of the invitation state machine: claim what is due (SCHEDULED → SENDING under a
+ * claim), mail it, mark it SENT or back to SCHEDULED (by that claim only), expire links, and the
+ * sweep behind lost jobs and dead workers. Every step is a statement of src/sql/, so a job that runs
+ * twice, or two workers at once, change a row once and mail it once.
+ */
+export class InvitationDispatch {
+  private readonly breaker = new SmtpBreaker();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly mailer: Mailer,
+    private readonly jobs: InvitationJobs,
+    private readonly settings: DispatchSettings,
+    private readonly log: Logger,
+  ) {}
+
+  private get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /**
+   * After a use case committed: send what is due now, and hand later sends to the job store (live
+   * tenants; a sandbox runs on its test clock). `bulk` (imports): everything goes to the job store,
+   * one job per distinct send time.
+   */
+  async afterCommit(tenant: Tenant, after: AfterCommit): Promise<void> {
+    if (after.bulk && !tenant.sandbox) {
+      const times = new Map<number, Date>();
+      if (after.sendNow.length) times.set(0, this.clock.now());
+      for (const { at } of after.sendLater) times.set(at.getTime(), at);
+      for (const at of times.values()) {
+        await this.jobs.scheduleDueSends(tenant.id, at).catch((error: unknown) => {
+          this.log.warn({ err: error, tenantId: tenant.id }, "could not schedule the sends; the sweep will send them when due");
+        });
+      }
+      return;
+    }
+    for (const invitationId of after.sendNow) await this.deliver(invitationId);
+    if (tenant.sandbox) return;
+    for (const { invitationId, at } of after.sendLater) {
+      await this.jobs.scheduleSend(invitationId, at).catch((error: unknown) => {
+        this.log.warn({ err: error, invitationId }, "could not schedule the send; the sweep will send it when due");
+      });
+    }
+  }
+
+  /** Sends one invitation if it is due and nobody holds it. Safe to run any number of times, from any number of workers. */
+  async deliver(invitationId: string): Promise<void> {
+    const row = await this.manager.findOneBy(Invitation, { id: invitationId });
+    if (!row || row.status !== "SCHEDULED") return;
+    const tenant = await this.manager.findOneByOrFail(Tenant, { id: row.tenantId });
+    const now = this.clock.nowFor(tenant);
+    const [claim] = await inTransaction(this.manager, (m) => claimDue(m, { invitationId, now, limit: 1, ...this.newClaim() }));
+    if (!claim) return;
+    const firstNames = await this.firstNames([claim.employmentId]);
+    const expiresAt = linkExpiresAt(now, tenant.timeZone);
+    const outcome = await this.send(tenant, now, expiresAt, claim, firstNames.get(claim.employmentId) ?? "");
+    if (outcome === "sent" && !tenant.sandbox) await this.jobs.scheduleExpiry(tenant.id, expiresAt).catch(() => undefined); // else the sweep expires it
+  }
+
+  /** The 09:00 burst of a live tenant (the job); see sendDue. Returns how many were sent. */
+  async deliverDue(tenantId: string, onBatch: () => Promise<void> = async () => undefined): Promise<number> {
+    const tenant = await this.manager.findOneBy(Tenant, { id: tenantId });
+    if (!tenant) return 0;
+    return this.sendDue(tenant, { onBatch, breaker: true });
+  }
+
+  /**
+   * Sends every invitation of the tenant that is due at its clock's now: claims them SEND_BATCH at a
+   * time, keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the
+   * SMTP server accepted it. When the first batch is full, one more job for the tenant is scheduled
+   * for now, so that another worker joins in (its claims never overlap ours). With `breaker`, a burst
+   * stops when the SMTP server refused SEND_BATCH mails in a row (SmtpBreaker). `onBatch` runs after
+   * each batch (the job extends its lock).
+   */
+  async sendDue(tenant: Tenant, options: { onBatch?: () => Promise<void>; breaker: boolean }): Promise<number> {
+    if (options.breaker && this.breaker.resting(this.clock.now())) return 0; // the sweep comes back
+    let delivered = 0;
+    const expiries = new Map<number, Date>();
+    const window = new SendWindow();
+    for (let first = true; ; first = false) {
+      const now = this.clock.nowFor(tenant);
+      const claimed = await inTransaction(this.manager, (m) => claimDue(m, { tenantId: tenant.id, now, limit: SEND_BATCH, ...this.newClaim() }));
+      if (claimed.length === 0) break;
+      if (first && claimed.length === SEND_BATCH && !tenant.sandbox) {
+        await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
+      }
+      const firstNames = await this.firstNames(claimed.map((c) => c.employmentId));
+      const expiresAt = linkExpiresAt(now, tenant.timeZone);
+      for (const claim of claimed) {
+        window.add(
+          this.send(tenant, now, expiresAt, claim, firstNames.get(claim.employmentId) ?? "").then((outcome) => {
+            if (options.breaker && this.breaker.record(outcome, this.clock.now())) {
+              this.log.warn({ tenantId: tenant.id, until: this.breaker.until }, "the SMTP server refused every recent mail; bursts wait for the sweep");
+            }
+            if (outcome !== "sent") return;
+            delivered++;
+            expiries.set(expiresAt.getTime(), expiresAt);
+          }),
+        );
+      }
+      await window.makeRoom();
+      if (window.failure || (options.breaker && this.breaker.resting(this.clock.now()))) break;
+      await options.onBatch?.();
+      if (claimed.length < SEND_BATCH) break;
+    }
+    await window.drain();
+    if (!tenant.sandbox) {
+      for (const at of expiries.values()) await this.jobs.scheduleExpiry(tenant.id, at).catch(() => undefined); // else the sweep expires them
+    }
+    if (window.failure) throw window.failure;
+    return delivered;
+  }
+
+  /** A claim id and its lease: the worker's later changes of the claimed rows name it. */
+  private newClaim(): { claimId: string; leaseUntil: Date } {
+    return { claimId: randomUUID(), leaseUntil: new Date(this.clock.now().getTime() + this.settings.sendLeaseMs) };
+  }
+
+  /** The hire's first name (for the greeting) of each employment. */
+  private async firstNames(employmentIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.manager
+      .createQueryBuilder(Employment, "m")
+      .innerJoin(Employee, "e", "e.id = m.employeeId")
+      .select(["m.id AS id", "e.firstName AS firstName"])
+      .where("m.id IN (:...ids)", { ids: [...new Set(employmentIds)] })
+      .getRawMany<{ id: string; firstName: string }>();
+    return new Map(rows.map((r) => [r.id, r.firstName]));
+  }
+
+  /**
+   * Mails a claimed invitation with a new link valid until `expiresAt` and marks it SENT with its
+   * event, or SCHEDULED again for a retry with back-off ("refused"). "cancelled": the mail went out
+   * but the claim no longer holds the invitation (cancelled, replaced, or re-claimed after its lease
+   * ran out), so its link was never stored and does not work.
+   */
+  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, firstName: string): Promise<Outcome> {
+    const token = generateLinkToken();
+    try {
+      const link = `${this.settings.publicBaseUrl}/verify?token=${token}`;
+      await this.mailer.send(invitationMail({ to: claim.email, firstName, link, expiresAt, timeZone: tenant.timeZone, companyName: tenant.name }));
+    } catch (error) {
+      await this.sendFailed(tenant, now, claim, error);
+      return "refused";
+    }
+    const marked = await inTransaction(this.manager, async (manager) => {
+      if (!(await markSent(manager, { invitationId: claim.id, claimId: claim.claimId, sentAt: now, expiresAt, tokenHash: hashLinkToken(token) }))) return false;
+      const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`;
+      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SENT", at: now, actor: SYSTEM, detail });
+      return true;
+    });
+    if (!marked) {
+      this.log.info({ invitationId: claim.id, tenantId: tenant.id }, "invitation mailed, but no longer this claim's (cancelled, replaced or re-claimed): its link does not work");
+      return "cancelled";
+    }
+    this.log.info({ invitationId: claim.id, tenantId: tenant.id, attempts: claim.attempts }, "invitation sent");
+    return "sent";
+  }
+
+  private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, error: unknown): Promise<void> {
+    const retryAt = new Date(now.getTime() + retryDelayMs(claim.attempts));
+    const message = error instanceof Error ? error.message : String(error);
+    await inTransaction(this.manager, async (manager) => {
+      if (!(await markSendFailed(manager, { invitationId: claim.id, claimId: claim.claimId, retryAt, error: message }))) return;
+      const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)}, retry at ${retryAt.toISOString()}: ${message}`;
+      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SEND_FAILED", at: now, actor: SYSTEM, detail });
+    });
+    this.log.warn({ invitationId: claim.id, attempts: claim.attempts, retryAt, err: error }, "invitation not delivered; will retry");
+    if (!tenant.sandbox) await this.jobs.scheduleSend(claim.id, retryAt).catch(() => undefined);
+  }
+
+  /** Marks one sent link expired once its time has passed; true if this call did. A second run changes nothing. */
+  async expire(invitationId: string): Promise<boolean> {
+    const row = await this.manager.findOneBy(Invitation, { id: invitationId });
+    if (!row || row.status !== "SENT") return false;
+    const tenant = await this.manager.findOneByOrFail(Tenant, { id: row.tenantId });
+    return (await this.expireBatch({ tenantId: tenant.id }, this.clock.nowFor(tenant), 1, invitationId)) === 1;
+  }
+
+  /** Marks every sent link of the tenant whose time has passed (by its clock) expired; returns how many. */
+  async expireDue(tenantId: string): Promise<number> {
+    const tenant = await this.manager.findOneBy(Tenant, { id: tenantId });
+    return tenant ? this.expireAll({ tenantId }, this.clock.nowFor(tenant)) : 0;
+  }
+
+  private async expireAll(of: InvitationsOf, now: Date): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const batch = await this.expireBatch(of, now, EXPIRE_BATCH);
+      expired += batch;
+      if (batch < EXPIRE_BATCH) return expired;
+    }
+  }
+
+  /** Expires a batch of links with an EXPIRED event each, dated when the link stopped working (however late this runs), in one transaction. */
+  private expireBatch(of: InvitationsOf, now: Date, limit: number, invitationId?: string): Promise<number> {
+    return inTransaction(this.manager, async (manager) => {
+      const expired = await expireLinks(manager, { of, invitationId, now, limit });
+      await recordEvents(
+        manager,
+        expired.map((link) => ({
+          tenantId: link.tenantId,
+          employmentId: link.employmentId,
+          kind: "EXPIRED" as const,
+          at: link.expiresAt,
+          actor: SYSTEM,
+          detail: `the link to ${maskEmail(link.email)} was not used`,
+        })),
+      );
+      return expired.length;
+    });
+  }
+
+  /**
+   * The safety net for lost or doubled jobs (live tenants): sends what is due, retries sends whose
+   * worker vanished (its lease ran out), and expires links whose time has passed.
+   */
+  async sweep(): Promise<{ sent: number; expired: number; reclaimed: number }> {
+    const now = this.clock.now();
+    const reclaimed = await this.reclaim({ liveTenants: true });
+    const tenants = await this.manager
+      .createQueryBuilder(Invitation, "i")
+      .select("DISTINCT i.tenantId", "tenantId")
+      .where("i.status = 'SCHEDULED' AND i.dueAt <= :now", { now })
+      .andWhere("i.tenantId IN (SELECT t.id FROM tenant t WHERE t.sandbox = :no)", { no: false })
+      .getRawMany<{ tenantId: string }>();
+    let sent = 0;
+    for (const { tenantId } of tenants) sent += await this.deliverDue(tenantId);
+    const expired = await this.expireAll({ liveTenants: true }, now);
+    return { sent, expired, reclaimed };
+  }
+
+  /** Sends whose claim's lease ran out (real time) go back to SCHEDULED: for live tenants the sweep sends them, for a sandbox its next advance. */
+  reclaim(of: InvitationsOf): Promise<number> {
+    return reclaimLapsed(this.manager, { of, now: this.clock.now() });
+  }
+}

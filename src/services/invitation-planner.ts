@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/invitation-policy.js";
+import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
+import { cancelInvitation } from "../sql/cancelInvitation.js";
+import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
+import { connectedDetail, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
+import type { AfterCommit } from "./invitation-jobs.js";
+
+export interface PlanContext {
+  tenant: Tenant;
+  employment: Employment;
+  user: User | null;
+  email: string | null;
+  now: Date;
+  reviewPending: boolean;
+  /** Ignore the start date and send at once (an address changed after sending). */
+  sendImmediately?: boolean;
+  /** Who caused the (re)plan: recorded with its PLANNED or CONNECTED event. */
+  actor: Actor;
+}
+
+/** What a new employment brings besides itself: rows to insert with it and the events of its plan. */
+export interface NewHirePlan {
+  invitation: Invitation | null;
+  account: ConnectAccount | null;
+  events: NewEmploymentEvent[];
+}
+
+/**
+ * The planning side of the invitation state machine, inside the use case's transaction: decides
+ * with the domain rules (src/domain/invitation-policy.ts) and writes the plan; sends are queued on
+ * the use case's AfterCommit. The caller holds the employment's row lock (src/sql/lockEmployment.ts)
+ * and has re-read what it decides on.
+ */
+export class InvitationPlanner {
+  async verifiedDomains(manager: EntityManager, tenantId: string): Promise<string[]> {
+    return (await manager.find(VerifiedDomain, { where: { tenantId }, select: { domain: true } })).map((d) => d.domain);
+  }
+
+  /** The plan of a new employment as rows to insert with it (a registration writes many at once). Queues its sends on `after`. */
+  planNew(context: Omit<PlanContext, "sendImmediately"> & { verifiedDomains: readonly string[] }, after: AfterCommit): NewHirePlan {
+    const { tenant, employment, user, email, now, actor } = context;
+    const plan = planInvitation({
+      startDate: employment.startDate,
+      email,
+      hasUser: user !== null,
+      timeZone: tenant.timeZone,
+      verifiedDomains: context.verifiedDomains,
+      reviewPending: context.reviewPending,
+      now,
+    });
+    const event = (kind: NewEmploymentEvent["kind"], detail: string): NewEmploymentEvent => ({ tenantId: tenant.id, employmentId: employment.id, kind, at: now, actor, detail });
+    if (plan.action === "SEND_NOW" || plan.action === "SEND_LATER") {
+      const invitation = newInvitation(employment, user!, email!, plan.sendAt!, now);
+      employment.currentInvitationId = invitation.id;
+      if (plan.action === "SEND_NOW") after.sendNow.push(invitation.id);
+      else after.sendLater.push({ invitationId: invitation.id, at: plan.sendAt! });
+      return { invitation, account: null, events: [event("PLANNED", plannedDetail(plan.action, plan.sendAt!, email!))] };
+    }
+    if (plan.action === "CONNECT_NOW") {
+      const account = newAccount(user!, email!, "VERIFIED_DOMAIN", now);
+      return { invitation: null, account, events: [event("CONNECTED", connectedDetail("VERIFIED_DOMAIN", email!))] };
+    }
+    return { invitation: null, account: null, events: [] };
+  }
+
+  /** Re-plans an existing employment by the rules, from `now`, in `manager`'s transaction; sends are queued on `after`. */
+  async replan(manager: EntityManager, context: PlanContext, after: AfterCommit): Promise<InvitationPlan> {
+    const { tenant, employment, user, email, now } = context;
+    const plan = planInvitation({
+      startDate: employment.startDate,
+      email,
+      hasUser: user !== null,
+      timeZone: tenant.timeZone,
+      verifiedDomains: await this.verifiedDomains(manager, tenant.id),
+      reviewPending: context.reviewPending,
+      now,
+    });
+    const action = context.sendImmediately && plan.action === "SEND_LATER" ? "SEND_NOW" : plan.action;
+    const sendAt = action === "SEND_NOW" ? now : plan.sendAt;
+
+    if (action === "CONNECT_NOW") {
+      await this.cancelCurrent(manager, employment, now);
+      await this.connect(manager, user!, email!, "VERIFIED_DOMAIN", now, { employmentId: employment.id, actor: context.actor });
+    } else if (action === "SEND_NOW" || action === "SEND_LATER") {
+      const { invitationId, changed } = await this.scheduleOne(manager, employment, user!, email!, sendAt!, now);
+      if (action === "SEND_NOW") after.sendNow.push(invitationId);
+      else after.sendLater.push({ invitationId, at: sendAt! });
+      // a repeated request that plans the same send again is no new event
+      if (changed) {
+        await recordEvent(manager, { tenantId: tenant.id, employmentId: employment.id, kind: "PLANNED", at: now, actor: context.actor, detail: plannedDetail(action, sendAt!, email!) });
+      }
+    } else {
+      await this.cancelCurrent(manager, employment, now, ["SCHEDULED"]);
+    }
+    return { action, sendAt, expiresAt: sendAt ? linkExpiresAt(sendAt, tenant.timeZone) : null };
+  }
+
+  /** A new invitation, sent at once; every earlier link of the employment stops working (R5). Returns its id. */
+  async resend(manager: EntityManager, employment: Employment, user: User, email: string, now: Date, after: AfterCommit): Promise<string> {
+    await this.cancelCurrent(manager, employment, now);
+    employment.currentInvitationId = null;
+    const { invitationId } = await this.scheduleOne(manager, employment, user, email, now, now);
+    after.sendNow.push(invitationId);
+    return invitationId;
+  }
+
+  /** Cancels the employment's current invitation if it is unfinished (or in `states`). */
+  async cancelCurrent(manager: EntityManager, employment: Employment, now: Date, states?: Invitation["status"][]): Promise<void> {
+    if (employment.currentInvitationId) await cancelInvitation(manager, { invitationId: employment.currentInvitationId, now, states });
+  }
+
+  /**
+   * Reuses a still-scheduled invitation (nothing was sent for it) or starts a new one. `changed`:
+   * the send is new, or its time or address moved.
+   */
+  private async scheduleOne(
+    manager: EntityManager,
+    employment: Employment,
+    user: User,
+    email: string,
+    sendAt: Date,
+    now: Date,
+  ): Promise<{ invitationId: string; changed: boolean }> {
+    if (employment.currentInvitationId) {
+      const before = await manager.findOneBy(Invitation, { id: employment.currentInvitationId });
+      if (await rescheduleInvitation(manager, { invitationId: employment.currentInvitationId, email, sendAt })) {
+        const changed = before?.status !== "SCHEDULED" || before.sendAt.getTime() !== sendAt.getTime() || before.email !== email;
+        return { invitationId: employment.currentInvitationId, changed };
+      }
+      await this.cancelCurrent(manager, employment, now);
+    }
+    const invitation = newInvitation(employment, user, email, sendAt, now);
+    await manager.insert(Invitation, invitation);
+    await manager.update(Employment, { id: employment.id }, { currentInvitationId: invitation.id });
+    employment.currentInvitationId = invitation.id;
+    return { invitationId: invitation.id, changed: true };
+  }
+
+  /** Creates the user's Connect account (CONNECTED, by `event.actor`); an existing one is returned as it is. */
+  async connect(
+    manager: EntityManager,
+    user: User,
+    email: string,
+    method: ConnectAccount["method"],
+    now: Date,
+    event: { employmentId: string; actor: Actor },
+  ): Promise<ConnectAccount> {
+    const existing = await manager.findOneBy(ConnectAccount, { userId: user.id });
+    if (existing) return existing;
+    const account = newAccount(user, email, method, now);
+    await manager.insert(ConnectAccount, account);
+    await recordEvent(manager, { tenantId: user.tenantId, employmentId: event.employmentId, kind: "CONNECTED", at: now, actor: event.actor, detail: connectedDetail(method, email) });
+    return account;
+  }
+}
+
+/** A new invitation of `employment`, planned for `sendAt`; nothing is stored yet. */
+function newInvitation(employment: Employment, user: User, email: string, sendAt: Date, now: Date): Invitation {
+  return Object.assign(new Invitation(), {
+    id: randomUUID(),
+    tenantId: employment.tenantId,
+    employmentId: employment.id,
+    userId: user.id,
+    email,
+    status: "SCHEDULED",
+    sendAt,
+    dueAt: sendAt,
+    leaseUntil: null,
+    leasedBy: null,
+    sentAt: null,
+    expiresAt: null,
+    verifiedAt: null,
+    cancelledAt: null,
+    tokenHash: null,
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+  });
+}
+
+function newAccount(user: User, email: string, method: ConnectAccount["method"], now: Date): ConnectAccount {
+  return Object.assign(new ConnectAccount(), { id: randomUUID(), tenantId: user.tenantId, userId: user.id, email, method, createdAt: now });
+}
