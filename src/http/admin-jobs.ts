@@ -1,13 +1,15 @@
 import express, { type Router } from "express";
 import type { Agenda } from "agenda";
 import { createExpressMiddleware } from "agendash";
+import type { Logger } from "../log.js";
+import { Refusal, sendError } from "./refusals.js";
 
 /**
  * Agendash, the Agenda dashboard (agendash 8 is built on Agenda 6's backend-agnostic API:
  * `queryJobs`, `getJobsOverview`, so it works on every job store we support). Mount it behind the
  * operator check. Its JSON API is under `api` (e.g. `GET /admin/jobs/api?job=invitation.send&state=scheduled`).
  */
-export function adminJobsRoutes(agenda: Agenda): Router {
+export function adminJobsRoutes(agenda: Agenda, log: Logger): Router {
   const router = express.Router();
   // The page loads `./assets/…` and `api` relative to itself: it must be opened as a folder.
   router.get("/", (req, res, next) => {
@@ -19,7 +21,7 @@ export function adminJobsRoutes(agenda: Agenda): Router {
   // send JSON without asking first (CORS), and the dashboard sends JSON: its changes must be JSON.
   router.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.is("application/json")) return next();
-    res.status(415).json({ errors: [{ message: "Changes to jobs are sent as JSON", extensions: { code: "BAD_USER_INPUT" } }] });
+    sendError(res, new Refusal(415, "BAD_USER_INPUT", "Changes to jobs are sent as JSON"), log);
   });
   router.use(createExpressMiddleware(agenda));
   return router;

@@ -9,6 +9,7 @@ import type { RequestContext } from "../auth/context.js";
 import { isUnreachable } from "../db/unavailable.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { UNAVAILABLE_MESSAGE } from "./refusals.js";
 
 /** Codes a client may see. Anything else is an internal failure: logged in full, shown as a generic message. */
 const CONTRACT_CODES = new Set([
@@ -26,8 +27,6 @@ const CONTRACT_CODES = new Set([
 ]);
 /** Apollo's own codes for a request that is not valid GraphQL: the client must fix its input. */
 const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE"]);
-
-export const UNAVAILABLE_MESSAGE = "The service is temporarily unavailable: its database cannot be reached. Try again shortly.";
 
 /** An answer with a SERVICE_UNAVAILABLE error goes out as HTTP 503, so that clients and balancers retry. */
 const unavailableStatus: ApolloServerPlugin<RequestContext> = {

@@ -3,11 +3,13 @@ import express, { type Router } from "express";
 import { CsvError, parse } from "csv-parse";
 import type { Principal } from "../auth/principal.js";
 import type { Role } from "../auth/roles.js";
-import { AppError, type ErrorCode } from "../errors.js";
+import { badInput } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
 import type { ImportRow, ImportRowError } from "../services/import.service.js";
 import type { TenantScope } from "../services/tenant-scope.js";
+import { Refusal, refusalOf, sendError } from "./refusals.js";
+import { callerOf, requireKey } from "./require-key.js";
 
 export interface ImportLimits {
   /** Data rows per file (the header is not a row). */
@@ -43,25 +45,21 @@ export function importRoutes(services: Services, log: Logger, limits: Partial<Im
   const max: ImportLimits = { ...defaultImportLimits, ...limits };
   const router = express.Router();
 
-  router.post("/import/hires", async (req, res) => {
+  const importer = requireKey(services, log, { action: "Importing hires", roles: importRoles, tenant: true });
+  router.post("/import/hires", importer, async (req, res) => {
+    const principal = callerOf(res);
+    const scope = services.scope(principal.tenantId!); // requireKey({ tenant: true }) lets only a tenant's key in
     let upload: HireFileUpload | undefined;
     try {
-      const { scope, principal } = await tenantOf(services, req.headers.authorization);
       checkBody(req.headers["content-type"], req.headers["content-length"], max.maxBytes);
       upload = new HireFileUpload(services, scope, principal, max, log);
       const report = await upload.read(req);
       log.info({ tenantId: scope.tenantId, rows: upload.rowsDone, created: report.created, unchanged: report.unchanged, failed: report.failed }, "hire file imported");
       res.json(report);
     } catch (error) {
-      const refusal = asRefusal(error, log);
+      const refusal = refusalOf(error, log);
       if (upload?.rowsDone) log.warn({ rows: upload.rowsDone, code: refusal.code, reason: refusal.message }, "hire file import stopped");
-      if (!req.complete) {
-        // Answer now and drop the rest of the upload rather than read a file we refused.
-        res.set("connection", "close");
-        req.resume();
-      }
-      if (refusal.status === 401) res.set("www-authenticate", "Bearer");
-      res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, ...refusal.extensions } }] });
+      sendError(res, refusal, log);
     }
   });
   return router;
@@ -87,7 +85,7 @@ export function readHeader(cells: string[]): HireFileColumn[] {
     missing.length ? `missing columns ${missing.join(", ")}` : "",
   ].filter(Boolean);
   if (problems.length) {
-    throw new Refusal(400, "BAD_USER_INPUT", `The header row has ${problems.join("; ")}. The columns are ${hireFileColumns.join(", ")} (${requiredColumns.join(", ")} required)`);
+    throw badInput(`The header row has ${problems.join("; ")}. The columns are ${hireFileColumns.join(", ")} (${requiredColumns.join(", ")} required)`);
   }
   return columns;
 }
@@ -103,18 +101,6 @@ export function csvRowToImportRow(record: Record<string, string | undefined>): I
     employmentTemplate: cell("employmentTemplate"),
     externalId: cell("externalId"),
   };
-}
-
-/** A refusal of the request with its HTTP status; `extensions` go beside the contract code. */
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode | "INTERNAL_SERVER_ERROR",
-    message: string,
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** importRows itself failed: its batch is not retried. */
@@ -161,7 +147,7 @@ class HireFileUpload {
       }
       if (guard.stop) throw guard.stop;
       if (held) await this.accept(held);
-      if (!this.columns) throw new Refusal(400, "BAD_USER_INPUT", `The file is empty: its first row must name the columns (${hireFileColumns.join(", ")})`);
+      if (!this.columns) throw badInput(`The file is empty: its first row must name the columns (${hireFileColumns.join(", ")})`);
       await this.flush();
       return this.report;
     } catch (error) {
@@ -238,14 +224,16 @@ class HireFileUpload {
         error = flushError;
       }
     }
-    const cause =
-      error instanceof CsvError
-        ? new Refusal(400, "BAD_USER_INPUT", `The file is not valid CSV after row ${this.rowsRead}: ${error.message}`)
-        : asRefusal(error instanceof BatchFailed ? error.reason : error, this.log);
+    const cause = refusalOf(
+      error instanceof CsvError ? badInput(`The file is not valid CSV after row ${this.rowsRead}: ${error.message}`) : error instanceof BatchFailed ? error.reason : error,
+      this.log,
+    );
     const done = this.rowsDone;
     const imported = done === 0 ? "nothing was imported" : done === 1 ? "the first row was imported" : `the first ${done} rows were imported`;
     const next = cause.status !== 413 ? "" : done === 0 ? "; split the file" : `; split the file and import the rest, from row ${done + 1}`;
-    return new Refusal(cause.status, cause.code, `${cause.message}: ${imported}${next}`, { ...cause.extensions, importedRows: done, report: this.report });
+    // a message that is whole sentences (503's) goes on with one more, the others with ": …"
+    const message = cause.message.endsWith(".") ? `${cause.message} ${imported[0]!.toUpperCase()}${imported.slice(1)}${next}.` : `${cause.message}: ${imported}${next}`;
+    return new Refusal(cause.status, cause.code, message, { ...cause.extensions, importedRows: done, report: this.report });
   }
 }
 
@@ -280,7 +268,7 @@ function csvParser() {
  * `stop` (a stream error would throw away rows the parser has already read).
  */
 class UploadGuard extends Transform {
-  stop: Refusal | undefined;
+  stop: Error | undefined;
   private bytes = 0;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -315,7 +303,7 @@ class UploadGuard extends Transform {
     }
   }
 
-  private halt(reason: Refusal, callback: (error?: Error | null) => void, last?: Buffer): void {
+  private halt(reason: Error, callback: (error?: Error | null) => void, last?: Buffer): void {
     this.stop = reason;
     this.stopReading();
     if (last?.length) this.push(last);
@@ -324,17 +312,7 @@ class UploadGuard extends Transform {
   }
 }
 
-const notUtf8 = () => new Refusal(400, "BAD_USER_INPUT", 'The file is not UTF-8 text (in Excel: save as "CSV UTF-8")');
-
-async function tenantOf(services: Services, authorization: string | undefined): Promise<{ scope: TenantScope; principal: Principal }> {
-  const { principal, failure } = await services.apiKeys.authenticate(authorization);
-  if (!principal) throw new Refusal(401, "UNAUTHENTICATED", failure ?? "Send an API key: Authorization: Bearer <key>");
-  if (!principal.tenantId) throw new Refusal(403, "FORBIDDEN", "Importing hires works on one tenant's data: use an API key of that tenant");
-  if (!importRoles.some((role) => principal.roles.includes(role))) {
-    throw new Refusal(403, "FORBIDDEN", `Importing hires needs a key with the role ${importRoles.join(" or ")}`);
-  }
-  return { scope: services.scope(principal.tenantId), principal };
-}
+const notUtf8 = () => badInput('The file is not UTF-8 text (in Excel: save as "CSV UTF-8")');
 
 function checkBody(contentType: string | undefined, contentLength: string | undefined, maxBytes: number): void {
   const [mediaType = "", ...parameters] = (contentType ?? "").split(";").map((part) => part.trim().toLowerCase());
@@ -355,27 +333,10 @@ function tooLarge(maxBytes: number): Refusal {
   return new Refusal(413, "BAD_USER_INPUT", `The file is larger than the limit of ${formatBytes(maxBytes)}`, { limit: "maxBytes", maxBytes });
 }
 
-const interrupted = () => new Refusal(400, "BAD_USER_INPUT", "The upload was interrupted");
+const interrupted = () => badInput("The upload was interrupted");
 
 function headerNotCsv(message: string): never {
-  throw new Refusal(400, "BAD_USER_INPUT", `The header row is not valid CSV: ${message}`);
-}
-
-function asRefusal(error: unknown, log: Logger): Refusal {
-  if (error instanceof Refusal) return error;
-  if (error instanceof AppError) return new Refusal(statusOf(error.code), error.code, error.message, withoutCode(error.extensions));
-  log.error({ err: error }, "hire file import failed");
-  return new Refusal(500, "INTERNAL_SERVER_ERROR", "Internal server error");
-}
-
-function statusOf(code: ErrorCode): number {
-  const statuses: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, LICENSE_REQUIRED: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
-  return statuses[code] ?? 400;
-}
-
-function withoutCode(extensions: Record<string, unknown>): Record<string, unknown> {
-  const { code: _code, ...rest } = extensions;
-  return rest;
+  throw badInput(`The header row is not valid CSV: ${message}`);
 }
 
 function formatBytes(bytes: number): string {

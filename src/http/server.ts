@@ -12,8 +12,8 @@ import { importRoutes, type ImportLimits } from "./import-routes.js";
 import { httpMetrics } from "./metrics.js";
 import { operatorRoutes, type Observability } from "./operator-routes.js";
 import { requestLog, type CallerLocals } from "./request-log.js";
-import { UNAVAILABLE_MESSAGE } from "./graphql.js";
 import type { RateLimits } from "./rate-limits.js";
+import { finalErrorHandler, UNAVAILABLE_MESSAGE } from "./refusals.js";
 import { verifyRoutes } from "./verify-routes.js";
 
 export interface Probes {
@@ -96,13 +96,7 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
     }),
   );
 
-  // Malformed bodies and the like: a JSON error a client can read, never an HTML page with a stack.
-  app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) log.error({ err: error }, "HTTP request failed");
-    const message = status === 413 ? "The request is too large" : status === 500 ? "Internal server error" : "The request body is not valid JSON";
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_USER_INPUT" } }] });
-  });
+  app.use(finalErrorHandler(log));
   return app;
 }
 

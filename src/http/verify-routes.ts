@@ -1,9 +1,12 @@
 import express, { type Router } from "express";
-import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
 import type { RateLimits } from "./rate-limits.js";
-import { pickLanguage, renderVerifyPage, renderVerifyResult, type VerifyOutcome } from "./verify-page.js";
+import { refusalOf } from "./refusals.js";
+import { pickLanguage, renderVerifyPage, renderVerifyResult, type PageLanguage, type VerifyOutcome } from "./verify-page.js";
+
+/** The refusals the page explains in the hire's words; any other failure is its generic error. */
+const PAGE_OUTCOMES: readonly VerifyOutcome[] = ["LINK_EXPIRED", "LINK_USED", "LINK_INVALID", "RATE_LIMITED"];
 
 /**
  * The page the e-mail links to. GET only shows the link's state (mail scanners open links); the
@@ -15,20 +18,21 @@ export function verifyRoutes(services: Services, log: Logger, rateLimits: RateLi
   router.use("/verify", async (req, res, next) => {
     try {
       await rateLimits.consumePublic(req.ip ?? "unknown");
-      next();
     } catch (error) {
-      if (!(error instanceof AppError)) return next(error);
-      const language = pickLanguage(req.get("accept-language"), stringParam(req.query.lang));
-      res.set("retry-after", String(error.extensions.retryAfterSeconds ?? 60));
-      page(res, 429, renderVerifyResult({ language, outcome: "RATE_LIMITED" }));
+      return failurePage(res, pickLanguage(req.get("accept-language"), stringParam(req.query.lang)), error, log);
     }
+    next();
   });
 
   router.get("/verify", async (req, res) => {
     const language = pickLanguage(req.get("accept-language"), stringParam(req.query.lang));
     const token = stringParam(req.query.token) ?? "";
-    const info = await services.verification.linkInfo(token);
-    page(res, 200, renderVerifyPage({ language, token, state: info.state, maskedEmail: info.maskedEmail, expiresAt: info.expiresAt, timeZone: info.timeZone }));
+    try {
+      const info = await services.verification.linkInfo(token);
+      page(res, 200, renderVerifyPage({ language, token, state: info.state, maskedEmail: info.maskedEmail, expiresAt: info.expiresAt, timeZone: info.timeZone }));
+    } catch (error) {
+      failurePage(res, language, error, log);
+    }
   });
 
   router.post("/verify", express.urlencoded({ extended: false, limit: "4kb" }), async (req, res) => {
@@ -38,12 +42,18 @@ export function verifyRoutes(services: Services, log: Logger, rateLimits: RateLi
       const account = await services.verification.verify(stringParam(body.token) ?? "");
       page(res, 200, renderVerifyResult({ language, outcome: "CONNECTED", email: account.email }));
     } catch (error) {
-      const outcome: VerifyOutcome = error instanceof AppError && error.code.startsWith("LINK_") ? (error.code as VerifyOutcome) : "ERROR";
-      if (outcome === "ERROR") log.error({ err: error }, "verification failed");
-      page(res, outcome === "ERROR" ? 500 : 400, renderVerifyResult({ language, outcome }));
+      failurePage(res, language, error, log);
     }
   });
   return router;
+}
+
+/** The hire sees a page, not JSON, but with the status the JSON routes answer (a link refused: 400; too many tries: 429; ours: 5xx). */
+function failurePage(res: express.Response, language: PageLanguage, error: unknown, log: Logger) {
+  const refusal = refusalOf(error, log);
+  const outcome = PAGE_OUTCOMES.find((outcome) => outcome === refusal.code) ?? "ERROR";
+  if (refusal.code === "RATE_LIMITED") res.set("retry-after", String(refusal.extensions.retryAfterSeconds ?? 60));
+  page(res, refusal.status, renderVerifyResult({ language, outcome }));
 }
 
 function page(res: express.Response, status: number, html: string) {
