@@ -108,7 +108,7 @@ export class InvitationDispatch {
    * each batch (the job extends its lock).
    */
   async sendDue(tenant: Tenant, options: { onBatch?: () => Promise<void>; breaker: boolean }): Promise<number> {
-    if (options.breaker && this.breaker.resting(this.clock.now())) return 0; // the sweep comes back
+    if (options.breaker && this.breaker.resting(tenant.id, this.clock.now())) return 0; // the sweep comes back
     let delivered = 0;
     const expiries = new Map<number, Date>();
     const window = new SendWindow();
@@ -124,8 +124,8 @@ export class InvitationDispatch {
       for (const claim of claimed) {
         window.add(
           this.send(tenant, now, expiresAt, claim, firstNames.get(claim.employmentId) ?? "").then((outcome) => {
-            if (options.breaker && this.breaker.record(outcome, this.clock.now())) {
-              this.log.warn({ tenantId: tenant.id, until: this.breaker.until }, "the SMTP server refused every recent mail; bursts wait for the sweep");
+            if (options.breaker && this.breaker.record(tenant.id, outcome, this.clock.now())) {
+              this.log.warn({ tenantId: tenant.id, until: this.breaker.until(tenant.id) }, "the SMTP server refused every recent mail of this tenant; its bursts wait for the sweep");
             }
             if (outcome !== "sent") return;
             delivered++;
@@ -134,7 +134,7 @@ export class InvitationDispatch {
         );
       }
       await window.makeRoom();
-      if (window.failure || (options.breaker && this.breaker.resting(this.clock.now()))) break;
+      if (window.failure || (options.breaker && this.breaker.resting(tenant.id, this.clock.now()))) break;
       await options.onBatch?.();
       if (claimed.length < SEND_BATCH) break;
     }

@@ -35,28 +35,36 @@ export class SendWindow {
 }
 
 /**
- * When the SMTP server refuses SEND_BATCH mails in a row, bursts stop and this process starts none
- * for the first retry delay: the refused ones retry with back-off, the rest wait for the sweep,
- * instead of the whole backlog failing at once. Real time: a test clock never rests.
+ * When the SMTP server refuses SEND_BATCH of one tenant's mails in a row, that tenant's bursts stop
+ * and this process starts none of its bursts for the first retry delay: the refused ones retry with
+ * back-off, the rest wait for the sweep, instead of the whole backlog failing at once. Counted per
+ * tenant, so that one tenant's bad addresses never hold back another tenant's mail (R10); a server
+ * that is down refuses every tenant, and each stops after its own SEND_BATCH. Real time: a test clock
+ * never rests.
  */
 export class SmtpBreaker {
-  private refusedInARow = 0;
-  private restsUntil = 0;
+  private readonly tenants = new Map<string, { refusedInARow: number; restsUntil: number }>();
 
-  resting(now: Date): boolean {
-    return now.getTime() < this.restsUntil;
+  resting(tenantId: string, now: Date): boolean {
+    return now.getTime() < (this.tenants.get(tenantId)?.restsUntil ?? 0);
   }
 
-  /** Counts one outcome; true when this refusal opened the breaker. */
-  record(outcome: "sent" | "refused" | "cancelled", now: Date): boolean {
-    this.refusedInARow = outcome === "refused" ? this.refusedInARow + 1 : 0;
-    if (this.refusedInARow < SEND_BATCH) return false;
-    this.refusedInARow = 0;
-    this.restsUntil = now.getTime() + retryDelayMs(1);
+  /** Counts one outcome of the tenant's; true when this refusal made it rest. */
+  record(tenantId: string, outcome: "sent" | "refused" | "cancelled", now: Date): boolean {
+    if (outcome !== "refused") {
+      this.tenants.delete(tenantId); // a mail went through (or was not tried): the count starts again
+      return false;
+    }
+    const state = this.tenants.get(tenantId) ?? { refusedInARow: 0, restsUntil: 0 };
+    this.tenants.set(tenantId, state);
+    if (++state.refusedInARow < SEND_BATCH) return false;
+    state.refusedInARow = 0;
+    state.restsUntil = now.getTime() + retryDelayMs(1);
     return true;
   }
 
-  get until(): Date {
-    return new Date(this.restsUntil);
+  /** Until when the tenant's bursts rest. */
+  until(tenantId: string): Date {
+    return new Date(this.tenants.get(tenantId)?.restsUntil ?? 0);
   }
 }

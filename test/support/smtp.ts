@@ -21,8 +21,10 @@ export interface TestSmtp {
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Answers the next `n` messages' DATA with a 451 temporary failure (with `reason` as its text); they are not received. */
   refuseNext(n: number, reason?: string): void;
-  /** Forgets the refusals still to come. */
+  /** Forgets the refusals still to come (refuseNext and refuseRecipients). */
   stopRefusing(): void;
+  /** From now on, answers RCPT TO of every address matching `pattern` with a 451 temporary failure (`reason`): those mails are not received. */
+  refuseRecipients(pattern: RegExp, reason?: string): void;
   /** Delays the answer to the next message's DATA by `ms`; if its client disconnects meanwhile, it is not received. */
   holdNext(ms: number): void;
   /** From now on, accept nothing: every message waits (its client too) until `resume()`. */
@@ -39,6 +41,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const waiters = new Set<() => void>();
   const closedSessions = new Set<string>();
   let refusals = 0;
+  let refusedRecipients: { pattern: RegExp; reason: string } | null = null;
   let refusalText = "Temporary failure, try again later (test refusal)";
   const holds: number[] = [];
   let gate: { opened: Promise<void>; open: () => void } | null = null;
@@ -49,6 +52,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     disabledCommands: ["STARTTLS"],
     logger: false,
     closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      const refused = refusedRecipients && refusedRecipients.pattern.test(address.address) ? refusedRecipients.reason : null;
+      callback(refused ? temporaryFailure(refused) : undefined);
+    },
     onClose(session: SMTPServerSession) {
       closedSessions.add(session.id);
     },
@@ -136,6 +143,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     stopRefusing() {
       refusals = 0;
+      refusedRecipients = null;
+    },
+    refuseRecipients(pattern, reason = "Mailbox temporarily unavailable (test refusal)") {
+      refusedRecipients = { pattern, reason };
     },
     refuseNext(n, reason = "Temporary failure, try again later (test refusal)") {
       refusals += n;
