@@ -14,6 +14,6 @@ export interface RequestContext {
   /** The client's address (behind TRUST_PROXY_HOPS proxies: the one they name). */
   clientAddress: string;
   rateLimits: RateLimits;
-  /** The caller's tenant; throws FORBIDDEN for a key without a tenant (the operator's). */
+  /** The caller's data: its tenant's, of a partner's key only the partner's hires (R12); throws FORBIDDEN for a key without a tenant (the operator's). */
   tenant(): TenantScope;
 }

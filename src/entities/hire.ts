@@ -2,9 +2,13 @@ import { Column, Entity, Index } from "typeorm";
 import type { ReviewStatus } from "../domain/hire-status.js";
 import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
 
-/** The person. `externalId` is the caller's own id: unique per tenant, so a retried registration finds the first. */
+/**
+ * The person. `externalId` is the registrant's own id: unique per tenant and registrant (HR, or one
+ * partner), so that a retried registration finds the first, and one partner's ids never meet HR's or
+ * another partner's (R12: to a partner those hires do not exist).
+ */
 @Entity({ name: "employee" })
-@Index(["tenantId", "externalId"], { unique: true })
+@Index(["tenantId", "registeredByPartner", "externalId"], { unique: true })
 export class Employee {
   @IdColumn()
   id!: string;
@@ -23,6 +27,14 @@ export class Employee {
 
   @Column({ type: "varchar", length: 100, nullable: true })
   externalId!: string | null;
+
+  /**
+   * The partner (the PARTNER key's name) that registered the hire; "" when HR did. A partner's keys
+   * read and change only its own hires (R12, TenantScope). Not null, so that the unique key above
+   * holds among HR's hires too (NULLs never collide in a unique index). Never changes.
+   */
+  @Column({ type: "varchar", length: 100, default: "" })
+  registeredByPartner!: string;
 
   @InstantColumn()
   createdAt!: Date;

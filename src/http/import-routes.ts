@@ -48,7 +48,7 @@ export function importRoutes(services: Services, log: Logger, limits: Partial<Im
   const importer = requireKey(services, log, { action: "Importing hires", roles: importRoles, tenant: true });
   router.post("/import/hires", importer, async (req, res) => {
     const principal = callerOf(res);
-    const scope = services.scope(principal.tenantId!); // requireKey({ tenant: true }) lets only a tenant's key in
+    const scope = services.scopeOf({ ...principal, tenantId: principal.tenantId! }); // requireKey({ tenant: true }) lets only a tenant's key in
     let upload: HireFileUpload | undefined;
     try {
       checkBody(req.headers["content-type"], req.headers["content-length"], max.maxBytes);

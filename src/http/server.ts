@@ -88,7 +88,7 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
             if (!principal.tenantId) {
               throw new AppError("FORBIDDEN", "This operation works on one tenant's data: use an API key of that tenant");
             }
-            scope ??= services.scope(principal.tenantId, principal.tenant);
+            scope ??= services.scopeOf({ ...principal, tenantId: principal.tenantId });
             return scope;
           },
         };

@@ -5,7 +5,7 @@ import { ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTempla
 import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { Clock } from "./clock.js";
-import { TenantScope, type Rows } from "./tenant-scope.js";
+import { TenantScope, type KeyedRequest, type Rows } from "./tenant-scope.js";
 
 export interface InvitationPage {
   items: { cursor: string; invitation: Invitation }[];
@@ -42,6 +42,7 @@ const ACCOUNT_STATUS = TenantScope.compileKeyed(
       .innerJoin(Tenant, "t", "t.id = m.tenantId")
       .orderBy("m.createdAt", "ASC"),
   ["m", "e", "u", "a", "i", "t"],
+  "e",
 );
 /** The most accountStatus requests one statement answers. */
 const STATUS_BATCH = 128;
@@ -55,7 +56,7 @@ export class HireQueries {
    * with one statement (DataLoader, without its cache: every read is fresh). Under polling load this
    * saves most database round trips (bench/status); a request alone waits for nothing.
    */
-  private readonly statusReads = new WeakMap<EntityManager, DataLoader<{ tenantId: string; key: string }, StatusRows>>();
+  private readonly statusReads = new WeakMap<EntityManager, DataLoader<KeyedRequest, StatusRows>>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -143,14 +144,14 @@ export class HireQueries {
 
   /** accountStatus's rows: read with the other requests of this turn, unless inside a transaction (which must see its own writes). */
   private statusRows(scope: TenantScope, employeeId: string): Promise<StatusRows> {
-    const { manager, tenantId } = scope;
+    const { manager } = scope;
     if (manager.queryRunner) return scope.selectKeyed(ACCOUNT_STATUS, employeeId);
     let reads = this.statusReads.get(manager);
     if (!reads) {
       reads = new DataLoader((requests) => ACCOUNT_STATUS.run(manager, requests), { cache: false, maxBatchSize: STATUS_BATCH, batchScheduleFn: (run) => setImmediate(run) });
       this.statusReads.set(manager, reads);
     }
-    return reads.load({ tenantId, key: employeeId });
+    return reads.load(scope.keyed(employeeId));
   }
 
   /** The employment that decides an employee's account: the newest active one, else the newest. */
@@ -184,8 +185,8 @@ export class HireQueries {
       .andWhere(matches("i"), { now, status })
       .leftJoinAndMapOne("i.employment", Employment, "m", "m.id = i.employmentId")
       .leftJoinAndMapOne("i.employee", Employee, "e", "e.id = m.employeeId")
-      .leftJoinAndMapOne("e.user", User, "u", "u.employeeId = e.id")
-      .addSelect((count) => count.select("COUNT(*)").from(Invitation, "c").where(`c.tenantId = :scopeTenantId AND ${matches("c")}`), "total");
+      .leftJoinAndMapOne("e.user", User, "u", "u.employeeId = e.id");
+    page.addSelect((count) => count.select("COUNT(*)").from(Invitation, "c").where(`${scope.condition(page, Invitation, "c")} AND ${matches("c")}`), "total");
     if (after) {
       const position = decodeCursor(after);
       page.andWhere(

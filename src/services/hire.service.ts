@@ -13,7 +13,9 @@ import type { UnitOfWork } from "./unit-of-work.js";
 /**
  * The changes HR and partners make before the first day (R2, R5, R8). Each locks the employment's
  * row first, inside its transaction, and decides on what it reads then: of two changes at the same
- * moment, the second sees what the first did (a resend after a cancel answers CONFLICT).
+ * moment, the second sees what the first did (a resend after a cancel answers CONFLICT). A partner's
+ * key locks only its partner's hires (the scope's partner, in the locking statement): any other is
+ * NOT_FOUND, as an id that does not exist (R12).
  */
 export class HireService {
   constructor(
@@ -53,7 +55,7 @@ export class HireService {
     const actor = actorOf(caller);
     await this.unitOfWork.run(scope, async (tx, after) => {
       // the employments first, in id order, as every change of them does: then the employee, read as it is now
-      const employments = (await lockEmploymentsOfEmployee(tx.manager, { tenantId: tx.tenantId, employeeId })).filter((m) => m.status === "ACTIVE");
+      const employments = (await lockEmploymentsOfEmployee(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employeeId })).filter((m) => m.status === "ACTIVE");
       const employee = await tx.findOne(Employee, { id: employeeId });
       if (!employee) throw notFound("Employee");
       if (employee.email === email) return;
@@ -81,7 +83,7 @@ export class HireService {
     const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
     await this.unitOfWork.run(scope, async (tx) => {
-      const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, employmentId });
+      const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employmentId });
       if (!employment) throw notFound("Employment");
       if (employment.status === "CANCELLED") return;
       await tx.manager.update(Employment, { id: employment.id, tenantId: tx.tenantId }, { status: "CANCELLED", cancelledAt: now });
@@ -96,7 +98,7 @@ export class HireService {
     const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
     const invitationId = await this.unitOfWork.run(scope, async (tx, after) => {
-      const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, employmentId });
+      const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employmentId });
       if (!employment) throw notFound("Employment");
       const state = await this.stateOf(tx, employment);
       const employee = await tx.findOne(Employee, { id: employment.employeeId });
@@ -112,7 +114,7 @@ export class HireService {
 
   /** The employment, locked, if it is still open to changes (not cancelled, not rejected). */
   private async lockOpen(tx: TenantScope, employmentId: string): Promise<Employment> {
-    const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, employmentId });
+    const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employmentId });
     if (!employment) throw notFound("Employment");
     const closed = closedReason(employment);
     if (closed) throw conflict(closed);

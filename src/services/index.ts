@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { partnerOf, type Principal } from "../auth/principal.js";
 import type { Tenant } from "../entities/tenant.js";
 import type { Logger } from "../log.js";
 import type { Mailer } from "../mail/mailer.js";
@@ -34,8 +35,10 @@ export interface Services {
   dispatch: InvitationDispatch;
   verification: VerificationService;
   testClocks: TestClockService;
-  /** The data of one tenant, and nothing else. */
+  /** The data of one tenant, and nothing else: every hire of it. */
   scope(tenantId: string, tenant?: Tenant): TenantScope;
+  /** The data a tenant's key may see: its tenant's, and of a partner's key only the partner's hires (R12). */
+  scopeOf(principal: Principal & { tenantId: string }): TenantScope;
 }
 
 export interface ServiceDependencies {
@@ -71,5 +74,6 @@ export function createServices(d: ServiceDependencies): Services {
     verification: new VerificationService(d.dataSource, d.clock, planner),
     testClocks: new TestClockService(d.dataSource, d.clock, dispatch),
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
+    scopeOf: (principal) => new TenantScope(principal.tenantId, d.dataSource.manager, principal.tenant, partnerOf(principal)),
   };
 }

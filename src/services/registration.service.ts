@@ -41,7 +41,8 @@ const CHUNK = 500;
  * The one registration path (R1–R3, R7): registerHire (one row), importHires and the CSV file (many)
  * all come here with rows checked by src/domain/hire-row.ts. Employee, employment, user (when the
  * template links a user template) and the invitation's plan are inserted together, many rows per
- * statement; a known externalId is the first hire, unchanged, and sends nothing.
+ * statement; a known externalId is the first hire, unchanged, and sends nothing. A partner's key
+ * registers the partner's hires (Employee.registeredByPartner, from its TenantScope): R12.
  */
 export class RegistrationService {
   constructor(
@@ -143,6 +144,7 @@ export class RegistrationService {
         lastName: row.lastName,
         email: row.email,
         externalId: row.externalId,
+        registeredByPartner: tx.partner ?? "", // R12: whose hire it is, for good
         createdAt: now,
       });
       const employment = Object.assign(new Employment(), {
@@ -188,12 +190,18 @@ export class RegistrationService {
     return employments.map((employment, i) => ({ employee: employees[i]!, employment, created: true }));
   }
 
-  /** The first hire (oldest employment) of each known externalId, in two queries per 1 000 ids. */
+  /**
+   * The first hire (oldest employment) of each known externalId, in two queries per 1 000 ids. An
+   * externalId is the registrant's own (the unique key of Employee): HR's ids are HR's hires, a
+   * partner's its own. So a partner that sends an id HR or another partner used registers a new hire,
+   * and learns nothing of theirs (R12); and HR, who sees every hire, still finds only HR's.
+   */
   private async firstHires(scope: TenantScope, externalIds: string[]): Promise<Map<string, Hire>> {
     const first = new Map<string, Hire>();
     const ids = [...new Set(externalIds)];
+    const registeredByPartner = scope.partner ?? "";
     for (let i = 0; i < ids.length; i += 1000) {
-      const employees = await scope.find(Employee, { externalId: In(ids.slice(i, i + 1000)) });
+      const employees = await scope.find(Employee, { externalId: In(ids.slice(i, i + 1000)), registeredByPartner });
       if (!employees.length) continue;
       const byId = new Map(employees.map((e) => [e.id, e]));
       const employments = await scope.query(Employment, "m").andWhere("m.employeeId IN (:...ids)", { ids: [...byId.keys()] }).orderBy("m.createdAt", "ASC").getMany();

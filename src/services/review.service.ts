@@ -103,7 +103,7 @@ export class ReviewService {
 
   /** The employment, locked in `tx`'s transaction, if it waits for a review decision. */
   private async pending(tx: TenantScope, employmentId: string): Promise<Employment> {
-    const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, employmentId });
+    const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employmentId });
     if (!employment) throw notFound("Employment");
     const closed = closedReason(employment);
     if (closed) throw conflict(closed);

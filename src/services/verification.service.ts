@@ -58,7 +58,7 @@ export class VerificationService {
     if (state !== "VALID") throw refusal(state);
     const { tenantId, employmentId } = invitation;
     const account = await inTransaction(this.dataSource.manager, async (manager) => {
-      const employment = await lockEmployment(manager, { tenantId, employmentId });
+      const employment = await lockEmployment(manager, { tenantId, partner: null, employmentId }); // the hire, by its link: no key, every hire
       const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
       if (!employment || !current || !linkMayConnect(employment, current, now)) return null; // used, expired, superseded or cancelled a moment ago
       if (!(await useLink(manager, { invitationId: invitation.id, now }))) return null;

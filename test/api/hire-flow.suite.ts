@@ -426,7 +426,7 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
         const tenant = await sandboxTenant(t, T0);
         const payroll = await newKey(tenant, "Payroll", "PARTNER");
         const email = address("history");
-        const hire = await register(t, tenant, { email, startDate: "2026-03-27" });
+        const hire = await register(t, { ...tenant, key: payroll }, { email, startDate: "2026-03-27" }); // a partner changes only its own hires (R12)
         await advance(t, tenant, "2026-03-25T15:00:00Z");
         const change = `mutation($id: ID!, $d: LocalDate!) { changeStartDate(employmentId: $id, startDate: $d) { id } }`;
         await t.gql(change, { id: hire.employment.id, d: "2026-04-10" }, payroll);
@@ -435,8 +435,8 @@ export function hireFlowSuite(label: string, environment: () => Promise<{ env: R
 
         const events = await history(tenant, hire.employment.id);
         assert.deepEqual(steps(events), [
-          ["REGISTERED", "2026-03-25T13:00:00.000Z", ADMIN],
-          ["PLANNED", "2026-03-25T13:00:00.000Z", ADMIN],
+          ["REGISTERED", "2026-03-25T13:00:00.000Z", "Payroll"],
+          ["PLANNED", "2026-03-25T13:00:00.000Z", "Payroll"],
           ["START_DATE_CHANGED", "2026-03-25T15:00:00.000Z", "Payroll"],
           ["PLANNED", "2026-03-25T15:00:00.000Z", "Payroll"],
           ["SENT", "2026-04-09T07:00:00.000Z", "system"],
