@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Tenant } from "../entities/tenant.js";
+import type { TxtLookup } from "../dns/txt-lookup.js";
 import type { Logger } from "../log.js";
 import type { Mailer } from "../mail/mailer.js";
 import { ApiKeyService } from "./api-key.service.js";
@@ -47,6 +48,8 @@ export interface ServiceDependencies {
   mailer: Mailer;
   jobs: InvitationJobs;
   dispatchSettings: DispatchSettings;
+  /** DNS TXT lookups for domain proofs (R12). */
+  lookupTxt: TxtLookup;
   log: Logger;
 }
 
@@ -61,7 +64,7 @@ export function createServices(d: ServiceDependencies): Services {
     clock: d.clock,
     apiKeys,
     tenants: new TenantService(d.dataSource, d.clock, apiKeys),
-    catalog: new CatalogService(d.clock),
+    catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),
     reviews,
