@@ -11,6 +11,7 @@ import type { Config } from "./config.js";
 import { createDataSource } from "./db/data-source.js";
 import { EmbeddedPostgres } from "./db/embedded-postgres.js";
 import { migrate } from "./db/migrate.js";
+import { createTxtLookup } from "./dns/txt-lookup.js";
 import { createApollo } from "./http/graphql.js";
 import { graphqlMetricsPlugin } from "./http/graphql-metrics.js";
 import type { ImportLimits } from "./http/import-routes.js";
@@ -104,6 +105,7 @@ export class App {
         mailer,
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
         dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs },
+        lookupTxt: createTxtLookup({ servers: config.dnsServers }),
         log,
       });
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };

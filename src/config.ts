@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -42,6 +43,11 @@ export interface Config {
    * SEND_LEASE_MARGIN_MS, so that a claim never runs out while its send can still succeed.
    */
   sendLeaseMs: number;
+  /**
+   * The DNS servers that domain proofs (R12) are looked up with, as `ip:port` (`[ipv6]:port`);
+   * undefined: the system's resolvers.
+   */
+  dnsServers: string[] | undefined;
 }
 
 /** What a lease must have beyond the send timeout: the time to record the send once the SMTP server accepted it. */
@@ -77,6 +83,19 @@ const positiveInt = (variable: string, fallback: string) =>
     .default(fallback)
     .refine((v) => /^\d{1,9}$/.test(v) && Number(v) > 0, { message: `${variable} must be a whole number above 0` })
     .transform(Number);
+
+const DNS_SERVERS_MESSAGE = "DNS_SERVERS must be IP addresses with an optional port, comma-separated, e.g. 192.0.2.53:53,[2001:db8::53]:53";
+
+/** `ip`, `ip:port`, `[ipv6]` or `[ipv6]:port` → `ip:port` / `[ipv6]:port` (what dns.Resolver.setServers takes); null: not one. */
+export function parseDnsServer(entry: string): string | null {
+  const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry) ?? (isIP(entry) === 6 ? [entry, entry, undefined] : /^([^:]+)(?::(\d{1,5}))?$/.exec(entry));
+  if (!match) return null;
+  const [, host, portText] = match;
+  const port = portText === undefined ? 53 : Number(portText);
+  const family = isIP(host!);
+  if (family === 0 || port < 1 || port > 65535) return null;
+  return family === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 const environment = z.object({
   PORT: z
@@ -142,6 +161,11 @@ const environment = z.object({
     .refine((v) => v === undefined || (v.length >= 32 && !/\s/.test(v)), { message: "METRICS_TOKEN must be at least 32 characters without spaces" }),
   SMTP_SEND_TIMEOUT_SECONDS: positiveInt("SMTP_SEND_TIMEOUT_SECONDS", "60"),
   SEND_LEASE_SECONDS: positiveInt("SEND_LEASE_SECONDS", "120"),
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.split(",").map((entry) => parseDnsServer(entry.trim()))))
+    .refine((servers): servers is string[] | undefined => servers === undefined || servers.every((s) => s !== null), { message: DNS_SERVERS_MESSAGE }),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -195,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL as Config["logLevel"],
     smtpSendTimeoutMs: e.SMTP_SEND_TIMEOUT_SECONDS * 1000,
     sendLeaseMs: e.SEND_LEASE_SECONDS * 1000,
+    dnsServers: e.DNS_SERVERS as string[] | undefined,
   };
 }
 

@@ -34,10 +34,25 @@ test("a wrong value names the variable and what it allows", () => {
     [{ WORKER_NICE: "-5" }, /WORKER_NICE must be a nice value from 0 to 19/],
     [{ SEND_LEASE_SECONDS: "60" }, /SEND_LEASE_SECONDS \(60\) must be at least SMTP_SEND_TIMEOUT_SECONDS \(60\) \+ 30/],
     [{ SMTP_SEND_TIMEOUT_SECONDS: "100" }, /SEND_LEASE_SECONDS \(120\) must be at least SMTP_SEND_TIMEOUT_SECONDS \(100\) \+ 30/],
+    [{ DNS_SERVERS: "dns.google:53" }, /DNS_SERVERS must be IP addresses with an optional port, comma-separated.*\(got "dns.google:53"\)/],
+    [{ DNS_SERVERS: "127.0.0.1:70000" }, /DNS_SERVERS must be IP addresses/],
+    [{ DNS_SERVERS: "127.0.0.1:53,,10.0.0.1" }, /DNS_SERVERS must be IP addresses/],
+    [{ DNS_SERVERS: "::1:53]" }, /DNS_SERVERS must be IP addresses/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), { name: "ConfigError", message }, JSON.stringify(env));
   }
+});
+
+test("DNS_SERVERS: the system's resolvers by default; else IP addresses with ports (53 unless given), IPv6 in brackets", () => {
+  assert.equal(loadConfig({}).dnsServers, undefined);
+  assert.equal(loadConfig({ DNS_SERVERS: " " }).dnsServers, undefined);
+  assert.deepEqual(loadConfig({ DNS_SERVERS: "127.0.0.1:5353" }).dnsServers, ["127.0.0.1:5353"]);
+  assert.deepEqual(loadConfig({ DNS_SERVERS: "192.0.2.53, [2001:db8::53]:5300,2001:db8::1" }).dnsServers, [
+    "192.0.2.53:53",
+    "[2001:db8::53]:5300",
+    "[2001:db8::1]:53",
+  ]);
 });
 
 test("a key is never echoed in a configuration error", () => {

@@ -41,6 +41,7 @@ export class EmploymentTemplate {
 /** An e-mail domain the tenant has proven it owns: its addresses are connected without an e-mail (R7). */
 @Entity({ name: "verified_domain" })
 @Index(["tenantId", "domain"], { unique: true })
+@Index(["liveDomain"], { unique: true })
 export class VerifiedDomain {
   @IdColumn()
   id!: string;
@@ -50,6 +51,14 @@ export class VerifiedDomain {
 
   @Column({ type: "varchar", length: 253 })
   domain!: string;
+
+  /**
+   * The domain again on a live tenant's row, null on a sandbox's: its unique key lets at most one live
+   * tenant hold a domain, also when two prove it at the same moment (R12), while sandboxes may share
+   * one. Null too on a live tenant's duplicate from before R12 was enforced (it stays verified).
+   */
+  @Column({ type: "varchar", length: 253, nullable: true })
+  liveDomain!: string | null;
 
   @InstantColumn()
   createdAt!: Date;

@@ -33,6 +33,13 @@ export class Tenant {
   @InstantColumn({ nullable: true })
   clockHeldUntil!: Date | null;
 
+  /**
+   * What the tenant publishes to prove a domain (R12): the TXT record `_onboarding.<domain>` =
+   * `onboarding-verification=<this>`. Random, made with the tenant (the migration gave existing ones theirs).
+   */
+  @Column({ type: "varchar", length: 64 })
+  domainVerificationToken!: string;
+
   @InstantColumn()
   createdAt!: Date;
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { partnerOf, type Principal } from "../auth/principal.js";
 import type { Tenant } from "../entities/tenant.js";
+import type { TxtLookup } from "../dns/txt-lookup.js";
 import type { Logger } from "../log.js";
 import type { Mailer } from "../mail/mailer.js";
 import { ApiKeyService } from "./api-key.service.js";
@@ -50,6 +51,8 @@ export interface ServiceDependencies {
   mailer: Mailer;
   jobs: InvitationJobs;
   dispatchSettings: DispatchSettings;
+  /** DNS TXT lookups for domain proofs (R12). */
+  lookupTxt: TxtLookup;
   log: Logger;
 }
 
@@ -64,7 +67,7 @@ export function createServices(d: ServiceDependencies): Services {
     clock: d.clock,
     apiKeys,
     tenants: new TenantService(d.dataSource, d.clock, apiKeys),
-    catalog: new CatalogService(d.clock),
+    catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),
     reviews,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { IANAZone } from "luxon";
 import type { DataSource } from "typeorm";
 import { Tenant } from "../entities/tenant.js";
@@ -7,6 +7,9 @@ import type { ApiKeyService } from "./api-key.service.js";
 import type { Clock } from "./clock.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
+
+/** 128 random bits, hex: what a tenant's DNS proofs of its domains carry (R12). */
+export const newDomainVerificationToken = () => randomBytes(16).toString("hex");
 
 export interface NewTenant {
   name: string;
@@ -42,6 +45,7 @@ export class TenantService {
       hasEmployeeLicense: input.hasEmployeeLicense ?? false,
       sandbox,
       testClockNow: sandbox ? (input.clockStart ?? now) : null,
+      domainVerificationToken: newDomainVerificationToken(),
       createdAt: now,
     });
     const adminApiKey = await this.dataSource.transaction(async (manager) => {

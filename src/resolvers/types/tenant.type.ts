@@ -1,5 +1,6 @@
 import { IsBoolean, IsDate, IsOptional, IsTimeZone, Length, MaxLength } from "class-validator";
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Authorized, Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import type { Role } from "../../auth/roles.js";
 import { DateTimeScalar } from "../../schema/scalars.js";
 import { NotBlank } from "./validation.js";
 
@@ -40,6 +41,12 @@ export class TenantType {
 
   @Field(() => [String])
   verifiedDomains!: string[];
+
+  @Authorized<Role>("HR_ADMIN", "OPERATOR")
+  @Field(() => String, {
+    description: 'R12: a live tenant proves a domain with the DNS TXT record "_onboarding.<domain>" = "onboarding-verification=<this token>". HR_ADMIN only.',
+  })
+  domainVerificationToken!: string;
 
   @Field(() => ReviewFlowType, { nullable: true })
   reviewFlow?: ReviewFlowType | null;
