@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, mkdir, readdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
@@ -108,4 +109,24 @@ test("the embedded database is served on a Unix socket of its owner's only (0600
     await embedded.stop();
     await data.remove();
   }
+});
+
+test("a DATA_DIR whose path is too long for a socket: the socket is in a private temporary folder, removed at stop", async () => {
+  const data = await freshDataDir();
+  const dataDir = path.join(data.dir, "a-folder-with-a-long-name-".repeat(4));
+  const embedded = await EmbeddedPostgres.start(dataDir, createLogger("silent"));
+  const socketDir = new URL(embedded.url).searchParams.get("host")!;
+  try {
+    assert.equal(path.dirname(socketDir), tmpdir());
+    assert.equal(((await stat(socketDir)).mode & 0o777).toString(8), "700");
+    assert.equal(((await stat(path.join(socketDir, ".s.PGSQL.5432"))).mode & 0o777).toString(8), "600");
+    const client = new pg.Client({ connectionString: embedded.url });
+    await client.connect();
+    assert.equal((await client.query("SELECT 1 + 1 AS two")).rows[0].two, 2);
+    await client.end();
+  } finally {
+    await embedded.stop();
+    await data.remove();
+  }
+  await assert.rejects(access(socketDir), { code: "ENOENT" });
 });
