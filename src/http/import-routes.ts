@@ -16,7 +16,7 @@ export interface ImportLimits {
   maxRows: number;
   /** Bytes per file. */
   maxBytes: number;
-  /** Characters per row, its quoted line breaks included: the parser holds one row at a time, whole. */
+  /** Size of one row, its quoted line breaks included (csv-parse's max_record_size): the parser holds a row whole. */
   maxRowBytes: number;
 }
 
