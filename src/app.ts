@@ -84,6 +84,12 @@ export class App {
 
   static async create(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
     const embedded = !config.databaseUrl || !config.jobsUrl ? await EmbeddedPostgres.start(config.dataDir, log) : null;
+    if (embedded && config.production) {
+      log.warn(
+        { dataDir: config.dataDir },
+        "NODE_ENV=production on the embedded database: it is for development, demos and trials (one process, fsync off, one session shared by all connections); set DATABASE_URL and JOBS_URL",
+      );
+    }
     let dataSource: DataSource | undefined;
     let jobs: JobStore | undefined;
     try {

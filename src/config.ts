@@ -22,6 +22,8 @@ export interface Config {
    * yields the CPU to api processes and the database on the same machine (0: unchanged).
    */
   workerNice: number;
+  /** NODE_ENV=production. */
+  production: boolean;
   /** Schema introspection: on in development, off in production (NODE_ENV=production) unless enabled. */
   introspection: boolean;
   /** Requests a minute: per client address on the public operations (/verify, linkInfo, verifyInvitation), per API key elsewhere. */
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     role,
     workerNice: e.WORKER_NICE,
+    production: e.NODE_ENV === "production",
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === "true" : e.NODE_ENV !== "production",
     rateLimits: { publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE },
     apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,

@@ -8,7 +8,7 @@ import { generateApiKey } from "./api-keys.js";
  */
 export async function resolveOperatorKey(configured: string | undefined, dataDir: string): Promise<{ key: string; generated: boolean }> {
   if (configured) return { key: configured, generated: false };
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, "operator-api-key");
   try {
     const handle = await open(file, "wx", 0o600);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable, Transform, pipeline } from "node:stream";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { printable } from "./terminal-text.js";
 
 const usage = `usage: npm run import -- FILE [--url URL] [--key KEY]
 
@@ -89,13 +90,14 @@ async function main(args: string[]): Promise<number> {
   try {
     body = JSON.parse(text);
   } catch {
-    console.error(`Import failed: HTTP ${response.status} ${response.statusText}: ${text.split("\n")[0]!.slice(0, 200)}`);
+    console.error(`Import failed: HTTP ${response.status} ${printable(response.statusText)}: ${printable(text.split("\n")[0]!.slice(0, 200))}`);
     return 1;
   }
   if (!response.ok) {
     const error = (body as ErrorBody).errors?.[0];
     if (error?.extensions?.report) printReport(error.extensions.report);
-    console.error(`Import failed (HTTP ${response.status}${error?.extensions?.code ? `, ${error.extensions.code}` : ""}): ${error?.message ?? text.slice(0, 200)}`);
+    const code = error?.extensions?.code ? `, ${printable(String(error.extensions.code))}` : "";
+    console.error(`Import failed (HTTP ${response.status}${code}): ${printable(error?.message ?? text.slice(0, 200))}`);
     return 1;
   }
   const report = body as Report;
@@ -103,9 +105,10 @@ async function main(args: string[]): Promise<number> {
   return report.failed === 0 ? 0 : 2;
 }
 
+/** What the server answered, row by row; its texts through `printable`: they quote the file's cells. */
 function printReport(report: Report): void {
   console.log(`created ${report.created}, unchanged ${report.unchanged}, failed ${report.failed}`);
-  for (const error of report.errors) console.log(`row ${error.row}${error.field ? `, ${error.field}` : ""}: ${error.message}`);
+  for (const error of report.errors) console.log(`row ${error.row}${error.field ? `, ${printable(error.field)}` : ""}: ${printable(error.message)}`);
   if (report.errorsTruncated) console.log(`(only the first ${report.errors.length} errors are listed)`);
 }
 

@@ -3,6 +3,7 @@ import type { Agenda } from "agenda";
 import { createExpressMiddleware } from "agendash";
 import type { Logger } from "../log.js";
 import { Refusal, sendError } from "./refusals.js";
+import { keepPolicy, pagePolicy } from "./security-headers.js";
 
 /**
  * Agendash, the Agenda dashboard (agendash 8 is built on Agenda 6's backend-agnostic API:
@@ -11,6 +12,9 @@ import { Refusal, sendError } from "./refusals.js";
  */
 export function adminJobsRoutes(agenda: Agenda, log: Logger): Router {
   const router = express.Router();
+  // agendash's page loads only its own script, style sheet and API; its components set inline
+  // styles ('unsafe-inline', as in agendash's own policy, which ours replaces to add frame-ancestors)
+  router.use(pagePolicy({ styles: ["'unsafe-inline'"] }), keepPolicy());
   // The page loads `./assets/…` and `api` relative to itself: it must be opened as a folder.
   router.get("/", (req, res, next) => {
     const [path, query] = splitUrl(req.originalUrl);

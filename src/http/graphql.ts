@@ -46,16 +46,21 @@ interface ValidationFailure {
   children?: ValidationFailure[];
 }
 
+/** Tokens one document may have: graphql-js's parser stops there, before it builds a tree of the rest. */
+const MAX_TOKENS = 2000;
+
 /**
  * Limits on what one request may ask: depth, aliases, directives, tokens and an estimated cost, so
  * that a hostile or careless query cannot make the server walk the whole tenant. Generous for the
- * contract's real queries (the deepest is about 6 levels).
+ * contract's real queries (the deepest is about 6 levels). The token limit is graphql-js's own
+ * (`parseOptions.maxTokens`): armor's parses the document a second time in a hook, outside Apollo's
+ * parse step, so any syntax error there became a 500 and an error in our log instead of a 400.
  */
 const armor = new ApolloArmor({
   maxDepth: { n: 10 },
   maxAliases: { n: 20 },
   maxDirectives: { n: 20 },
-  maxTokens: { n: 2000 },
+  maxTokens: { enabled: false },
   costLimit: { maxCost: 5000 },
   blockFieldSuggestion: { enabled: true },
 });
@@ -67,7 +72,9 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: protection.validationRules,
+    logger: log, // Apollo's own messages as our JSON lines
     // armor is typed against Apollo's CommonJS build, we run its ESM build: the same plugin interface
     // no cache hints in this schema: Apollo's cache-control plugin would only spend time on every field (bench/status)
     plugins: [

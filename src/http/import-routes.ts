@@ -16,9 +16,16 @@ export interface ImportLimits {
   maxRows: number;
   /** Bytes per file. */
   maxBytes: number;
+  /** Size of one row, its quoted line breaks included (csv-parse's max_record_size): the parser holds a row whole. */
+  maxRowBytes: number;
 }
 
-export const defaultImportLimits: ImportLimits = { maxRows: 100_000, maxBytes: 50 * 1024 * 1024 };
+/**
+ * 64 KiB a row: a hire's longest valid row is under 1 KiB (two names of 100 characters, an address of
+ * 254, a date, a template name and an externalId of 100), so no real file comes near it, while a cell
+ * of 49 MiB (or a quote left open to the end of the file) is refused at 64 KiB instead of held whole.
+ */
+export const defaultImportLimits: ImportLimits = { maxRows: 100_000, maxBytes: 50 * 1024 * 1024, maxRowBytes: 64 * 1024 };
 
 /** What `POST /import/hires` answers: totals over the whole file, the first errors. */
 export interface HireFileReport {
@@ -131,16 +138,16 @@ class HireFileUpload {
   ) {}
 
   async read(body: express.Request): Promise<HireFileReport> {
-    const parser = csvParser();
+    const parser = csvParser(this.limits.maxRowBytes);
     const guard = new UploadGuard(this.limits.maxBytes, () => body.unpipe(guard));
     body.on("error", () => parser.destroy(interrupted()));
     body.on("close", () => {
       if (!body.complete) parser.destroy(interrupted());
     });
     body.pipe(guard).pipe(parser);
+    // One item is held back: when the guard cuts the upload short, the last one may be a cut row.
+    let held: ParsedItem | undefined;
     try {
-      // One item is held back: when the guard cuts the upload short, the last one may be a cut row.
-      let held: ParsedItem | undefined;
       for await (const item of parser as AsyncIterable<ParsedItem>) {
         if (held) await this.accept(held);
         held = item;
@@ -150,7 +157,8 @@ class HireFileUpload {
       if (!this.columns) throw badInput(`The file is empty: its first row must name the columns (${hireFileColumns.join(", ")})`);
       await this.flush();
       return this.report;
-    } catch (error) {
+    } catch (caught) {
+      const error = isRowTooLong(caught) ? await this.rowTooLong(held) : caught;
       if (!this.columns && error !== guard.stop) throw error; // a bad header: nothing was read
       throw await this.stopped(error);
     } finally {
@@ -179,6 +187,26 @@ class HireFileUpload {
     if (this.pending.length === 0) this.pendingFirstRow = row;
     this.pending.push(csvRowToImportRow(Object.fromEntries(columns.map((column, i) => [column, item.record[i]]))));
     if (this.pending.length === BATCH_ROWS) await this.flush();
+  }
+
+  /**
+   * The parser stopped inside a row over `maxRowBytes`. The item it gave before is a whole row (the
+   * parser gives none it has not finished), so it is imported; the answer names the long row.
+   */
+  private async rowTooLong(held: ParsedItem | undefined): Promise<unknown> {
+    try {
+      if (held) await this.accept(held);
+    } catch (error) {
+      return error; // that row broke a rule of its own (the row limit, a bad header): that is the answer
+    }
+    const limit = `the limit of ${formatBytes(this.limits.maxRowBytes)}`;
+    if (!this.columns) return badInput(`The header row is longer than ${limit}`);
+    const row = this.rowsRead + 1;
+    return new Refusal(400, "BAD_USER_INPUT", `Row ${row} is longer than ${limit} (a hire's row is far shorter: is a quote left open?)`, {
+      limit: "maxRowBytes",
+      maxRowBytes: this.limits.maxRowBytes,
+      row,
+    });
   }
 
   /** A row the parser could not read: reported here, after the rows before it (row numbers of a batch are consecutive). */
@@ -230,7 +258,14 @@ class HireFileUpload {
     );
     const done = this.rowsDone;
     const imported = done === 0 ? "nothing was imported" : done === 1 ? "the first row was imported" : `the first ${done} rows were imported`;
-    const next = cause.status !== 413 ? "" : done === 0 ? "; split the file" : `; split the file and import the rest, from row ${done + 1}`;
+    const next =
+      cause.extensions.limit === "maxRowBytes"
+        ? `; correct it and import the rest, from row ${done + 1}`
+        : cause.status !== 413
+          ? ""
+          : done === 0
+            ? "; split the file"
+            : `; split the file and import the rest, from row ${done + 1}`;
     // a message that is whole sentences (503's) goes on with one more, the others with ": …"
     const message = cause.message.endsWith(".") ? `${cause.message} ${imported[0]!.toUpperCase()}${imported.slice(1)}${next}.` : `${cause.message}: ${imported}${next}`;
     return new Refusal(cause.status, cause.code, message, { ...cause.extensions, importedRows: done, report: this.report });
@@ -238,7 +273,7 @@ class HireFileUpload {
 }
 
 /** Rows as `{ record: cells }`; a row the parser cannot read becomes a `malformed` item in its place. */
-function csvParser() {
+function csvParser(maxRowBytes: number) {
   let lastSkipped: string | null = null;
   const parser = parse({
     bom: true,
@@ -246,6 +281,7 @@ function csvParser() {
     relax_column_count: true,
     skip_records_with_error: true,
     raw: true,
+    max_record_size: maxRowBytes,
     on_record: (record) => {
       lastSkipped = null;
       return record; // with `raw`: { record: cells, raw }
@@ -311,6 +347,8 @@ class UploadGuard extends Transform {
     callback();
   }
 }
+
+const isRowTooLong = (error: unknown) => error instanceof CsvError && error.code === "CSV_MAX_RECORD_SIZE";
 
 const notUtf8 = () => badInput('The file is not UTF-8 text (in Excel: save as "CSV UTF-8")');
 

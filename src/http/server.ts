@@ -12,6 +12,7 @@ import { importRoutes, type ImportLimits } from "./import-routes.js";
 import { httpMetrics } from "./metrics.js";
 import { operatorRoutes, type Observability } from "./operator-routes.js";
 import { requestLog, type CallerLocals } from "./request-log.js";
+import { securityHeaders } from "./security-headers.js";
 import type { RateLimits } from "./rate-limits.js";
 import { finalErrorHandler, UNAVAILABLE_MESSAGE } from "./refusals.js";
 import { verifyRoutes } from "./verify-routes.js";
@@ -38,6 +39,7 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
   app.set("trust proxy", options.trustProxyHops ?? 0);
   app.disable("x-powered-by");
   app.set("etag", false); // answers are per caller and per moment (POST /graphql, /verify): an ETag only cost a hash of every body
+  app.use(securityHeaders());
   if (options.observability) app.use(requestLog(log, services), httpMetrics(options.observability.registry));
   if (options.observability) app.use(operatorRoutes({ services, log, ...options.observability }));
 

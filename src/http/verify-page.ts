@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { escapeHtml as e, formatLastValidDay } from "../mail/invitation-mail.js";
 
 export type PageLanguage = "sv" | "en";
@@ -160,6 +161,19 @@ export function renderVerifyResult(input: VerifyResultInput): string {
   );
 }
 
+/** The page's one inline style sheet; its hash is what the Content-Security-Policy allows (`PAGE_STYLE_HASH`). */
+const PAGE_STYLE = `
+body{margin:0;background:#f4f5f7;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Arial,sans-serif}
+.card{max-width:480px;margin:48px auto;padding:32px 24px;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h1{font-size:1.5rem;margin:0 0 16px}
+button{font:inherit;font-weight:bold;color:#fff;background:#0b5cad;border:0;border-radius:6px;padding:12px 24px;cursor:pointer}
+button:focus-visible,a:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
+.language{margin:24px 0 0;font-size:.9rem}
+a{color:#0b5cad}
+`;
+
+export const PAGE_STYLE_HASH = `sha256-${createHash("sha256").update(PAGE_STYLE).digest("base64")}`;
+
 function page(language: PageLanguage, title: string, content: string): string {
   return `<!DOCTYPE html>
 <html lang="${language}">
@@ -169,15 +183,7 @@ function page(language: PageLanguage, title: string, content: string): string {
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
 <title>${e(title)}</title>
-<style>
-body{margin:0;background:#f4f5f7;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Arial,sans-serif}
-.card{max-width:480px;margin:48px auto;padding:32px 24px;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h1{font-size:1.5rem;margin:0 0 16px}
-button{font:inherit;font-weight:bold;color:#fff;background:#0b5cad;border:0;border-radius:6px;padding:12px 24px;cursor:pointer}
-button:focus-visible,a:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
-.language{margin:24px 0 0;font-size:.9rem}
-a{color:#0b5cad}
-</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <div class="card">

@@ -3,7 +3,8 @@ import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
 import type { RateLimits } from "./rate-limits.js";
 import { refusalOf } from "./refusals.js";
-import { pickLanguage, renderVerifyPage, renderVerifyResult, type PageLanguage, type VerifyOutcome } from "./verify-page.js";
+import { pagePolicy } from "./security-headers.js";
+import { PAGE_STYLE_HASH, pickLanguage, renderVerifyPage, renderVerifyResult, type PageLanguage, type VerifyOutcome } from "./verify-page.js";
 
 /** The refusals the page explains in the hire's words; any other failure is its generic error. */
 const PAGE_OUTCOMES: readonly VerifyOutcome[] = ["LINK_EXPIRED", "LINK_USED", "LINK_INVALID", "RATE_LIMITED"];
@@ -14,6 +15,7 @@ const PAGE_OUTCOMES: readonly VerifyOutcome[] = ["LINK_EXPIRED", "LINK_USED", "L
  */
 export function verifyRoutes(services: Services, log: Logger, rateLimits: RateLimits): Router {
   const router = express.Router();
+  router.use("/verify", pagePolicy({ styles: [`'${PAGE_STYLE_HASH}'`] }));
   // the page and its form are the public door to tokens: limited per client address
   router.use("/verify", async (req, res, next) => {
     try {

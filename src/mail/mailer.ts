@@ -95,11 +95,11 @@ function createFileMailer(from: string, directory: string, log: Logger): Mailer 
 
   return {
     async send(mail) {
-      ready ??= mkdir(directory, { recursive: true });
+      ready ??= mkdir(directory, { recursive: true, mode: 0o700 }); // a mail holds a working link: its owner's only
       await ready;
       const info = await transport.sendMail(mail);
       const file = path.join(directory, emlFileName(new Date(), info.messageId));
-      await writeFile(file, info.message as Buffer, { flag: "wx" });
+      await writeFile(file, info.message as Buffer, { flag: "wx", mode: 0o600 });
       log.info({ file, to: mail.to, subject: mail.subject, link: firstLink(mail.text) }, "mail written to a file (no SMTP_URL)");
       return { messageId: info.messageId };
     },

@@ -1,8 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { Writable } from "node:stream";
 import mysql from "mysql2/promise";
+import { createLogger } from "../../src/log.js";
 import { projectRoot } from "../../src/paths.js";
 import { startTestApp } from "../support/app.js";
 import { createTenant, TENANT } from "../support/fixtures.js";
@@ -37,6 +40,39 @@ test("boots on the embedded defaults, answers GraphQL, and keeps its data across
       assert.equal(read.data.tenant.name, "Embedded AB");
     } finally {
       await again.stop();
+    }
+  } finally {
+    await data.remove();
+  }
+});
+
+test("the embedded database with NODE_ENV=production: a warning at start; DATA_DIR (database, socket, operator key) is its owner's only", async () => {
+  const data = await freshDataDir();
+  const warnings: { level: number; msg: string }[] = [];
+  const captured = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) warnings.push(JSON.parse(line));
+      done();
+    },
+  });
+  try {
+    const t = await startTestApp({ DATA_DIR: data.dir, NODE_ENV: "production" }, { log: createLogger("warn", captured) });
+    try {
+      assert.equal((await fetch(`${t.url}/readyz`)).status, 200);
+      const warning = warnings.find((line) => line.level === 40 && /NODE_ENV=production on the embedded database/.test(line.msg));
+      assert.ok(warning, `a warning, among ${JSON.stringify(warnings)}`);
+      assert.match(warning.msg, /set DATABASE_URL and JOBS_URL/);
+      const loose: string[] = [];
+      const walk = async (at: string) => {
+        const info = await stat(at);
+        if ((info.mode & 0o777) !== (info.isDirectory() ? 0o700 : 0o600)) loose.push(`${path.relative(data.dir, at)} ${(info.mode & 0o777).toString(8)}`);
+        if (info.isDirectory()) for (const name of await readdir(at)) await walk(path.join(at, name));
+      };
+      await walk(data.dir);
+      assert.deepEqual(loose, []);
+      assert.ok((await readdir(data.dir)).includes("operator-api-key"));
+    } finally {
+      await t.stop();
     }
   } finally {
     await data.remove();

@@ -85,6 +85,23 @@ describe("npm run import -- FILE: the command-line client", () => {
     assert.equal(lines.length, 3);
   });
 
+  test("cell text the service quotes is printed with its control characters escaped: a file cannot drive the terminal", async () => {
+    const hostile = "\x1b]0;pwned\x07\x1b[2J\x9b31mIntern\x7f";
+    const file = path.join(dir, "escapes.csv");
+    await writeFile(file, `firstName,lastName,email,startDate,employmentTemplate,externalId\nKarin,Berg,,2027-01-04,${hostile},E-1\n`);
+    const run = await runImport([file, "--url", t.url, "--key", tenant.key]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stdout.split("\n")[1], String.raw`row 1, employmentTemplate: No employment template "\x1b]0;pwned\x07\x1b[2J\x9b31mIntern\x7f"`);
+    assert.doesNotMatch(run.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, "nothing but line ends among the control characters");
+
+    const header = path.join(dir, "escapes-header.csv");
+    await writeFile(header, `firstName,lastName,startDate,employmentTemplate,\x9b2J\x1b[31mRed\nA,B,2027-01-04,Consultant,x\n`);
+    const refused = await runImport([header, "--url", t.url, "--key", tenant.key]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /unknown columns "\\x9b2J\\u001b\[31mRed"/);
+    assert.doesNotMatch(refused.stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+
   test("no API key → exit 1 and says how to give one", async () => {
     const run = await runImport(["examples/hires.csv", "--url", t.url]);
     assert.equal(run.code, 1);

@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { access, chmod, mkdir, readdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
 import { createLogger } from "../../src/log.js";
@@ -46,4 +49,84 @@ test("the embedded database keeps each connection's statements apart under concu
     await embedded.stop();
     await data.remove();
   }
+});
+
+/** Inodes of the TCP sockets this process listens on (Linux: /proc/net/tcp*, /proc/self/fd). */
+async function listeningTcpSockets(): Promise<Set<string>> {
+  const listening = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const rows = (await readFile(table, "utf8").catch(() => "")).trim().split("\n").slice(1);
+    for (const columns of rows.map((row) => row.trim().split(/\s+/))) if (columns[3] === "0A") listening.add(columns[9]!);
+  }
+  const mine = new Set<string>();
+  for (const fd of await readdir("/proc/self/fd")) {
+    const inode = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/self/fd/${fd}`).catch(() => ""))?.[1];
+    if (inode && listening.has(inode)) mine.add(inode);
+  }
+  return mine;
+}
+
+/** Every entry under `dir` whose permissions are not owner-only (directories 0700, files and sockets 0600). */
+async function notOwnerOnly(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (at: string) => {
+    const info = await stat(at);
+    const mode = info.mode & 0o777;
+    if (mode !== (info.isDirectory() ? 0o700 : 0o600)) found.push(`${path.relative(dir, at) || "."} ${mode.toString(8)}`);
+    if (info.isDirectory()) for (const name of await readdir(at)) await walk(path.join(at, name));
+  };
+  await walk(dir);
+  return found;
+}
+
+test("the embedded database is served on a Unix socket of its owner's only (0600 in a 0700 folder of DATA_DIR), on no TCP port; DATA_DIR and all in it are owner-only", async () => {
+  const data = await freshDataDir();
+  // what an earlier version left: a readable folder and file
+  await chmod(data.dir, 0o755);
+  await mkdir(path.join(data.dir, "mail"), { mode: 0o755 });
+  await writeFile(path.join(data.dir, "mail", "old.eml"), "Subject: a link\n", { mode: 0o644 });
+  const tcpBefore = await listeningTcpSockets();
+  const embedded = await EmbeddedPostgres.start(data.dir, createLogger("silent"));
+  const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
+  try {
+    await pool.query("CREATE TABLE made_after_start (id int PRIMARY KEY, name text)"); // files PGlite creates at run time
+    await pool.query("INSERT INTO made_after_start VALUES (1, 'one')");
+    assert.equal((await pool.query("SELECT name FROM made_after_start")).rows[0].name, "one");
+
+    const url = new URL(embedded.url);
+    assert.equal(url.host, "", "no host and no port in the URL");
+    const socketDir = url.searchParams.get("host")!;
+    assert.equal(path.dirname(socketDir), data.dir, "the socket's folder is in DATA_DIR");
+    const socket = await stat(path.join(socketDir, ".s.PGSQL.5432"));
+    assert.ok(socket.isSocket());
+    assert.equal((socket.mode & 0o777).toString(8), "600");
+    assert.equal(((await stat(socketDir)).mode & 0o777).toString(8), "700");
+    assert.deepEqual([...(await listeningTcpSockets())].filter((inode) => !tcpBefore.has(inode)), [], "no TCP port listens");
+
+    assert.deepEqual(await notOwnerOnly(data.dir), []);
+  } finally {
+    await pool.end();
+    await embedded.stop();
+    await data.remove();
+  }
+});
+
+test("a DATA_DIR whose path is too long for a socket: the socket is in a private temporary folder, removed at stop", async () => {
+  const data = await freshDataDir();
+  const dataDir = path.join(data.dir, "a-folder-with-a-long-name-".repeat(4));
+  const embedded = await EmbeddedPostgres.start(dataDir, createLogger("silent"));
+  const socketDir = new URL(embedded.url).searchParams.get("host")!;
+  try {
+    assert.equal(path.dirname(socketDir), tmpdir());
+    assert.equal(((await stat(socketDir)).mode & 0o777).toString(8), "700");
+    assert.equal(((await stat(path.join(socketDir, ".s.PGSQL.5432"))).mode & 0o777).toString(8), "600");
+    const client = new pg.Client({ connectionString: embedded.url });
+    await client.connect();
+    assert.equal((await client.query("SELECT 1 + 1 AS two")).rows[0].two, 2);
+    await client.end();
+  } finally {
+    await embedded.stop();
+    await data.remove();
+  }
+  await assert.rejects(access(socketDir), { code: "ENOENT" });
 });

@@ -219,6 +219,40 @@ describe("POST /import/hires: new hires from a CSV file", () => {
     assert.match(answer.body.errors[0]!.message, /nothing was imported/);
   });
 
+  test("a row longer than 64 KiB (here a cell of up to 49 MiB) → 400 naming the row and the limit, answered before the upload ends; the rows before it stay imported", async () => {
+    const MiB = 1024 * 1024;
+    const cell = Buffer.alloc(64 * 1024, "x");
+    let sent = 0;
+    const upload = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const head = Buffer.from(csv("Lång,Ett,,2027-01-04,Consultant,W-1", "Lång,Två,,2027-01-04,Consultant,W-2") + "Lång,");
+        sent += head.length;
+        controller.enqueue(head);
+      },
+      pull(controller) {
+        if (sent >= 49 * MiB) return controller.close();
+        sent += cell.length;
+        controller.enqueue(cell);
+      },
+    });
+    const answer = await importFile(t, upload, tenant.key);
+    assert.equal(answer.status, 400);
+    assert.equal(code(answer), "BAD_USER_INPUT");
+    assert.match(answer.body.errors[0]!.message, /^Row 3 is longer than the limit of 64 KiB/);
+    assert.match(answer.body.errors[0]!.message, /: the first 2 rows were imported; correct it and import the rest, from row 3$/);
+    assert.equal(answer.body.errors[0]!.extensions!.importedRows, 2);
+    assert.equal(answer.body.errors[0]!.extensions!.maxRowBytes, 64 * 1024);
+    assert.ok(sent < 8 * MiB, `answered after ${(sent / MiB).toFixed(1)} MiB of 49 were sent`);
+    assert.equal((await firstHire(t, tenant, "W-2")).employee.lastName, "Två");
+  });
+
+  test("a header row longer than 64 KiB → 400 saying so, nothing imported", async () => {
+    const answer = await importFile(t, `firstName,${"y".repeat(70 * 1024)}\nA,B\n`, tenant.key);
+    assert.equal(answer.status, 400);
+    assert.equal(code(answer), "BAD_USER_INPUT");
+    assert.equal(answer.body.errors[0]!.message, "The header row is longer than the limit of 64 KiB");
+  });
+
   test("a streamed file (no Content-Length) that grows past the byte limit → 413; the complete rows before it stay imported", async () => {
     const chunks = [csv("Ström,Ett,,2027-01-04,Consultant,T-1"), `Ström,${"y".repeat(3000)},,2027-01-04,Consultant,T-2\n`];
     const body = Readable.toWeb(Readable.from(chunks.map((c) => Buffer.from(c)))) as ReadableStream;
