@@ -1,5 +1,5 @@
-import { isEmail } from "class-validator";
 import { DateTime } from "luxon";
+import { emailAddressProblem } from "./email-address.js";
 
 // One new hire as a caller gives it — registerHire, a row of importHires, a line of a CSV file —
 // checked by one rule set, whatever the door it came in by.
@@ -34,7 +34,6 @@ export interface HireRowProblem {
 
 export const MAX_NAME = 100;
 export const MAX_EXTERNAL_ID = 100;
-export const MAX_EMAIL = 254;
 
 /** Checks one row against the rules; `templates` are the tenant's, found by id or (case-insensitive) name. */
 export function checkHireRow<T extends { id: string; name: string }>(
@@ -55,7 +54,8 @@ export function checkHireRow<T extends { id: string; name: string }>(
   if (firstName.length > MAX_NAME) return problem("firstName", `firstName must be at most ${MAX_NAME} characters`);
   if (!lastName) return problem("lastName", "lastName must not be empty");
   if (lastName.length > MAX_NAME) return problem("lastName", `lastName must be at most ${MAX_NAME} characters`);
-  if (email && (email.length > MAX_EMAIL || !isEmail(email))) return problem("email", `"${email.slice(0, 80)}" is not an e-mail address`);
+  const emailProblem = email === null ? null : emailAddressProblem(email);
+  if (emailProblem) return problem("email", emailProblem);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
     return problem("startDate", `startDate must be a calendar date YYYY-MM-DD (got "${startDate.slice(0, 40)}")`);
   }
