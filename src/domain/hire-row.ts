@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { emailAddressProblem } from "./email-address.js";
+import { hasNul, nulProblem } from "./input-text.js";
 
 // One new hire as a caller gives it — registerHire, a row of importHires, a line of a CSV file —
 // checked by one rule set, whatever the door it came in by.
@@ -43,6 +44,17 @@ export function checkHireRow<T extends { id: string; name: string }>(
 ): CheckedHireRow<T> | HireRowProblem {
   const text = (value: string | null | undefined) => (typeof value === "string" ? value.trim() : "");
   const problem = (field: string, message: string): HireRowProblem => ({ field, message });
+  // a NUL fails only its own row (in an import, the rest of the chunk is saved)
+  const cells: [string, string | null | undefined][] = [
+    ["firstName", row.firstName],
+    ["lastName", row.lastName],
+    ["email", row.email],
+    ["startDate", row.startDate],
+    [templateField, row.employmentTemplate],
+    ["externalId", row.externalId],
+  ];
+  const withNul = cells.find(([, value]) => typeof value === "string" && hasNul(value));
+  if (withNul) return problem(withNul[0], nulProblem(withNul[0]));
   const firstName = text(row.firstName);
   const lastName = text(row.lastName);
   const email = text(row.email) || null;

@@ -8,13 +8,15 @@ import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 // (BAD_USER_INPUT, the field named), never turn into an INTERNAL_SERVER_ERROR or a mail that cannot work.
 
 /** The parts of the suite; the PostgreSQL server runs those whose outcome depends on the database. */
-export type Part = "addresses";
-const ALL_PARTS: readonly Part[] = ["addresses"];
+export type Part = "addresses" | "nul";
+const ALL_PARTS: readonly Part[] = ["addresses", "nul"];
 
 const HEADER = "firstName,lastName,email,startDate,employmentTemplate,externalId";
 const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created unchanged failed errors { row field message } } }`;
 const CHANGE_EMAIL = `mutation($id: ID!, $email: EmailAddress!) { changeEmail(employeeId: $id, email: $email) { id email } }`;
 const INVITATIONS = `{ invitations(first: 200) { totalCount edges { node { email } } } }`;
+const LINK_INFO = `query($token: String!) { linkInfo(token: $token) { state expiresAt } }`;
+const VERIFY = `mutation($token: String!) { verifyInvitation(token: $token) { connectAccount { id } } }`;
 
 interface FileReport {
   created?: number;
@@ -119,6 +121,83 @@ export function inputHardeningSuite(
         assert.equal(list.errors, undefined, JSON.stringify(list.errors));
         const listed = new Set(list.data.invitations.edges.map((e: { node: { email: string } }) => e.node.email));
         assert.deepEqual([...listed].sort(), [...good].sort());
+      });
+    }
+
+    if (parts.includes("nul")) {
+      test("a NUL in any string argument → BAD_USER_INPUT naming the field, before anything is read or written", async () => {
+        const tenant = await hrTenant(t, { hasEmployeeLicense: true });
+        const hire = await register(t, tenant, { email: address("nul"), startDate: "2030-01-07" });
+        const input = (fields: Record<string, unknown>) => ({ input: { firstName: "Anna", lastName: "Berg", startDate: "2030-01-07", employmentTemplateId: tenant.templateId, ...fields } });
+        const cases: [what: string, query: string, variables: Record<string, unknown>, key: string, field: string][] = [
+          ["registerHire firstName", REGISTER, input({ firstName: "An\u0000na" }), tenant.key, "firstName"],
+          ["registerHire lastName", REGISTER, input({ lastName: "\u0000" }), tenant.key, "lastName"],
+          ["registerHire externalId", REGISTER, input({ externalId: "E-\u00001" }), tenant.key, "externalId"],
+          ["registerHire employmentTemplateId", REGISTER, input({ employmentTemplateId: `${tenant.templateId}\u0000` }), tenant.key, "employmentTemplateId"],
+          ["employee id", `query($id: ID!) { employee(id: $id) { id } }`, { id: "\u0000" }, tenant.key, "id"],
+          ["accountStatus employeeId", `query($id: ID!) { accountStatus(employeeId: $id) { connectStatus } }`, { id: `${hire.employee.id}\u0000` }, tenant.key, "employeeId"],
+          ["cancelEmployment employmentId", `mutation($id: ID!) { cancelEmployment(employmentId: $id) { id } }`, { id: `\u0000${hire.employment.id}` }, tenant.key, "employmentId"],
+          ["changeEmail employeeId", CHANGE_EMAIL, { id: "\u0000", email: "anna@example.org" }, tenant.key, "employeeId"],
+          ["invitations cursor", `query($after: String) { invitations(after: $after) { totalCount } }`, { after: "abc\u0000" }, tenant.key, "after"],
+          ["createTenant name", `mutation($name: String!) { createTenant(input: { name: $name }) { adminApiKey } }`, { name: "Acme\u0000" }, t.operatorKey, "name"],
+          ["createTenant timeZone", `mutation($tz: String) { createTenant(input: { name: "Acme", timeZone: $tz }) { adminApiKey } }`, { tz: "Europe/Stockholm\u0000" }, t.operatorKey, "timeZone"],
+          ["createUserTemplate name, written in the document", `mutation { createUserTemplate(input: { name: "Emp\\u0000loyee" }) { id } }`, {}, tenant.key, "name"],
+          ["createUserTemplate name, written as \\u{0}", `mutation { createUserTemplate(input: { name: "Emp\\u{0}loyee" }) { id } }`, {}, tenant.key, "name"],
+          ["employee id, a variable's default", `query($id: ID! = "\\u0000") { employee(id: $id) { id } }`, {}, tenant.key, "id"],
+          ["createEmploymentTemplate userTemplateId", `mutation($u: ID) { createEmploymentTemplate(input: { name: "Temp", userTemplateId: $u }) { id } }`, { u: "\u0000" }, tenant.key, "userTemplateId"],
+          ["createApiKey name", `mutation($n: String!) { createApiKey(input: { name: $n, roles: [PARTNER] }) { apiKey } }`, { n: "Payroll\u0000" }, tenant.key, "name"],
+          ["addVerifiedDomain", `mutation($d: String!) { addVerifiedDomain(domain: $d) { id } }`, { d: "acme.se\u0000" }, tenant.key, "domain"],
+          ["setReviewFlow step name", `mutation($s: [ReviewStepInput!]!) { setReviewFlow(steps: $s) { id } }`, { s: [{ name: "Manager" }, { name: "HR\u0000" }] }, tenant.key, "name"],
+          ["rejectEmployment reason", `mutation($id: ID!, $r: String) { rejectEmployment(employmentId: $id, reason: $r) { id } }`, { id: hire.employment.id, r: "no\u0000" }, tenant.key, "reason"],
+          ["linkInfo token", LINK_INFO, { token: "\u0000" }, "", "token"],
+          ["verifyInvitation token", VERIFY, { token: "abc\u0000" }, "", "token"],
+        ];
+        for (const [what, query, variables, key, field] of cases) {
+          const response = await t.gql(query, variables, key || undefined);
+          assert.equal(errorCode(response), "BAD_USER_INPUT", `${what}: ${JSON.stringify(response.errors)}`);
+          assert.equal(response.status, 400, what);
+          assert.equal(response.errors![0]!.extensions!.field, field, what);
+          assert.match(response.errors![0]!.message, /must not contain the NUL character/, what);
+        }
+        const steps = await t.gql(`mutation($s: [ReviewStepInput!]!) { setReviewFlow(steps: $s) { id } }`, { s: [{ name: "Manager" }, { name: "HR\u0000" }] }, tenant.key);
+        assert.match(steps.errors![0]!.message, /^steps\[1\]\.name must not contain/);
+
+        // nothing was written: the one hire is still the tenant's only one, uncancelled, without a review flow
+        const state = await t.gql(`{ tenant { reviewFlow { steps { name } } verifiedDomains } invitations { totalCount } }`, {}, tenant.key);
+        assert.deepEqual(state.data, { tenant: { reviewFlow: null, verifiedDomains: [] }, invitations: { totalCount: 1 } });
+        assert.equal((await t.gql(EMPLOYMENT, { id: hire.employment.id }, tenant.key)).data.employment.status, "ACTIVE");
+      });
+
+      test("a cursor that decodes to a NUL → BAD_USER_INPUT for after", async () => {
+        const tenant = await hrTenant(t);
+        const after = Buffer.from("2026-03-25T13:00:00.000Z|\u0000x", "utf8").toString("base64url");
+        const response = await t.gql(`query($after: String) { invitations(after: $after) { totalCount } }`, { after }, tenant.key);
+        refused(response, "after");
+      });
+
+      test("an import: a NUL refuses that row only, the other rows of its chunk are saved (CSV and importHires)", async () => {
+        const tenant = await hrTenant(t);
+        const file = await importCsv(t, tenant, [
+          ["Anna", "Berg", address("n1"), "2030-01-07", "Permanent", "N-1"],
+          ["Bo\u0000", "Ek", address("n2"), "2030-01-07", "Permanent", "N-2"],
+          ["Cilla", "Ny", address("n3"), "2030-01-07", "Permanent", "N-3"],
+          ["Dan", "Dahl", address("n4"), "2030-01-07", "Permanent", "N-\u00004"],
+          ["Eva", "Ås", address("n5"), "2030-01-07", "Perm\u0000anent", "N-5"],
+        ]);
+        assert.equal(file.status, 200, JSON.stringify(file.body));
+        assert.equal(file.body.created, 2);
+        assert.equal(file.body.failed, 3);
+        assert.deepEqual(file.body.errors.map((e) => [e.row, e.field]), [[2, "firstName"], [4, "externalId"], [5, "employmentTemplate"]]);
+
+        const row = (firstName: string, lastName: string) => ({ firstName, lastName, email: address(firstName), startDate: "2030-01-07", employmentTemplateId: tenant.templateId });
+        const imported = await t.gql(IMPORT, { rows: [row("Fia", "Lund"), row("Gun", "Str\u0000öm"), row("Hans", "Vik")] }, tenant.key);
+        assert.deepEqual(imported.data?.importHires, {
+          created: 2,
+          unchanged: 0,
+          failed: 1,
+          errors: [{ row: 2, field: "lastName", message: "lastName must not contain the NUL character (\\u0000)" }],
+        });
+        assert.equal((await t.gql(`{ invitations { totalCount } }`, {}, tenant.key)).data.invitations.totalCount, 4);
       });
     }
 
