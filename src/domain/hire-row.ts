@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { emailAddressProblem } from "./email-address.js";
 import { hasNul, nulProblem } from "./input-text.js";
+import { unsupportedDate } from "./supported-dates.js";
 
 // One new hire as a caller gives it — registerHire, a row of importHires, a line of a CSV file —
 // checked by one rule set, whatever the door it came in by.
@@ -71,6 +72,8 @@ export function checkHireRow<T extends { id: string; name: string }>(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
     return problem("startDate", `startDate must be a calendar date YYYY-MM-DD (got "${startDate.slice(0, 40)}")`);
   }
+  const outOfRange = unsupportedDate(startDate, "startDate");
+  if (outOfRange) return problem("startDate", outOfRange);
   if (!templateKey) return problem(templateField, `${templateField} must name an employment template`);
   const template = templates.find((t) => t.id === templateKey) ?? templates.find((t) => t.name.toLowerCase() === templateKey.toLowerCase());
   if (!template) return { field: templateField, message: `No employment template "${templateKey.slice(0, 100)}"`, unknownTemplate: true };

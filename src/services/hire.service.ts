@@ -2,6 +2,7 @@ import { ConnectAccount, Employee, Employment, Invitation, User } from "../entit
 import { emailAddressProblem } from "../domain/email-address.js";
 import { maskEmail } from "../domain/hire-status.js";
 import { closedReason, resendRefusal, startDateReplans, WENT_OUT } from "../domain/invitation-states.js";
+import { unsupportedDate } from "../domain/supported-dates.js";
 import { AppError, badInput, conflict, notFound } from "../errors.js";
 import { lockEmployment, lockEmploymentsOfEmployee } from "../sql/lockEmployment.js";
 import type { Clock } from "./clock.js";
@@ -24,6 +25,8 @@ export class HireService {
   ) {}
 
   async changeStartDate(scope: TenantScope, caller: Caller, employmentId: string, startDate: string): Promise<Employment> {
+    const outOfRange = unsupportedDate(startDate, "startDate");
+    if (outOfRange) throw badInput(outOfRange, "startDate");
     const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);

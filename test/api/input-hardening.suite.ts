@@ -8,9 +8,10 @@ import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 // (BAD_USER_INPUT, the field named), never turn into an INTERNAL_SERVER_ERROR or a mail that cannot work.
 
 /** The parts of the suite; the PostgreSQL server runs those whose outcome depends on the database. */
-export type Part = "addresses" | "nul";
-const ALL_PARTS: readonly Part[] = ["addresses", "nul"];
+export type Part = "addresses" | "nul" | "dates";
+const ALL_PARTS: readonly Part[] = ["addresses", "nul", "dates"];
 
+const T0 = "2026-03-25T13:00:00Z"; // Wednesday 14:00 in Stockholm (the SPEC's worked examples)
 const HEADER = "firstName,lastName,email,startDate,employmentTemplate,externalId";
 const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created unchanged failed errors { row field message } } }`;
 const CHANGE_EMAIL = `mutation($id: ID!, $email: EmailAddress!) { changeEmail(employeeId: $id, email: $email) { id email } }`;
@@ -198,6 +199,61 @@ export function inputHardeningSuite(
           errors: [{ row: 2, field: "lastName", message: "lastName must not contain the NUL character (\\u0000)" }],
         });
         assert.equal((await t.gql(`{ invitations { totalCount } }`, {}, tenant.key)).data.invitations.totalCount, 4);
+      });
+    }
+
+    if (parts.includes("dates")) {
+      test("a sandbox clock outside 1970–9000 → BAD_USER_INPUT naming clockStart or to, before anything is written", async () => {
+        const create = (clockStart: string) =>
+          t.gql(`mutation($c: DateTime) { createTenant(input: { name: "Far AB", sandbox: true, clockStart: $c }) { adminApiKey } }`, { c: clockStart }, t.operatorKey);
+        for (const clockStart of ["9999-12-30T12:00:00Z", "9001-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z"]) {
+          const response = await create(clockStart);
+          refused(response, "clockStart");
+          assert.match(response.errors![0]!.message, /clockStart must be between 1970-01-01T00:00:00.000Z and 9000-12-31T23:59:59.999Z/);
+        }
+
+        const tenant = await sandboxTenant(t, "9000-12-30T12:00:00Z");
+        refused(await t.gql(ADVANCE, { to: "9001-01-01T00:00:00Z" }, tenant.key), "to");
+        refused(await t.gql(ADVANCE, { to: "9999-12-31T00:00:00Z" }, tenant.key), "to");
+        assert.equal((await t.gql(`{ tenant { clockNow } }`, {}, tenant.key)).data.tenant.clockNow, "9000-12-30T12:00:00.000Z", "the clock did not move");
+
+        // the last supported day works end to end, on every database: sent, stored, listed
+        const email = address("last-day");
+        const hire = await register(t, tenant, { email, startDate: "9000-12-31" });
+        assert.equal(hire.employment.invitation.status, "SENT");
+        assert.equal(hire.employment.invitation.expiresAt, "9001-01-03T23:00:00.000Z");
+        assert.equal(mailsTo(smtp, email).length, 1);
+        const advanced = await t.gql(ADVANCE, { to: "9000-12-31T23:59:59.999Z" }, tenant.key);
+        assert.equal(advanced.data?.advanceTestClock.clockNow, "9000-12-31T23:59:59.999Z", JSON.stringify(advanced.errors));
+        const list = await t.gql(`{ invitations { edges { node { status expiresAt } } } }`, {}, tenant.key);
+        assert.deepEqual(list.data?.invitations.edges, [{ node: { status: "SENT", expiresAt: "9001-01-03T23:00:00.000Z" } }], JSON.stringify(list.errors));
+      });
+
+      test("start dates outside 1970-01-01…9000-12-31 → BAD_USER_INPUT naming startDate at every door; nothing saved or mailed", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const mails = smtp.received.length;
+        for (const startDate of ["9999-12-31", "9001-01-01", "1969-12-31"]) {
+          const email = address("far");
+          const registered = await t.gql(REGISTER, { input: { firstName: "Far", lastName: "Away", email, startDate, employmentTemplateId: tenant.templateId } }, tenant.key);
+          refused(registered, "startDate");
+          assert.match(registered.errors![0]!.message, /startDate must be between 1970-01-01 and 9000-12-31/);
+
+          const imported = await t.gql(IMPORT, { rows: [{ firstName: "Far", lastName: "Away", email, startDate, employmentTemplateId: tenant.templateId }] }, tenant.key);
+          assert.deepEqual(imported.data?.importHires.errors.map((e: { field: string }) => e.field), ["startDate"], JSON.stringify(imported));
+
+          const file = await importCsv(t, tenant, [["Far", "Away", email, startDate, "Permanent", ""]]);
+          assert.deepEqual(file.body.errors.map((e) => [e.row, e.field]), [[1, "startDate"]], JSON.stringify(file.body));
+
+          refused(await t.gql(`query($d: LocalDate!) { invitationPlan(startDate: $d) { action } }`, { d: startDate }, tenant.key), "startDate");
+        }
+        const hire = await register(t, tenant, { email: address("near"), startDate: "2026-04-10" });
+        const changed = await t.gql(`mutation($id: ID!, $d: LocalDate!) { changeStartDate(employmentId: $id, startDate: $d) { startDate } }`, { id: hire.employment.id, d: "9999-12-31" }, tenant.key);
+        refused(changed, "startDate");
+        const now = await t.gql(EMPLOYMENT, { id: hire.employment.id }, tenant.key);
+        assert.equal(now.data.employment.startDate, "2026-04-10");
+        assert.equal(now.data.employment.invitation.sendAt, "2026-04-09T07:00:00.000Z", "still planned as before");
+        assert.equal((await t.gql(`{ invitations { totalCount } }`, {}, tenant.key)).data.invitations.totalCount, 1, "only the hire of 2026-04-10");
+        assert.equal(smtp.received.length, mails, "nothing mailed");
       });
     }
 
