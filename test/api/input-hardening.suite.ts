@@ -8,8 +8,8 @@ import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 // (BAD_USER_INPUT, the field named), never turn into an INTERNAL_SERVER_ERROR or a mail that cannot work.
 
 /** The parts of the suite; the PostgreSQL server runs those whose outcome depends on the database. */
-export type Part = "addresses" | "nul" | "dates";
-const ALL_PARTS: readonly Part[] = ["addresses", "nul", "dates"];
+export type Part = "addresses" | "nul" | "dates" | "midnight";
+const ALL_PARTS: readonly Part[] = ["addresses", "nul", "dates", "midnight"];
 
 const T0 = "2026-03-25T13:00:00Z"; // Wednesday 14:00 in Stockholm (the SPEC's worked examples)
 const HEADER = "firstName,lastName,email,startDate,employmentTemplate,externalId";
@@ -254,6 +254,25 @@ export function inputHardeningSuite(
         assert.equal(now.data.employment.invitation.sendAt, "2026-04-09T07:00:00.000Z", "still planned as before");
         assert.equal((await t.gql(`{ invitations { totalCount } }`, {}, tenant.key)).data.invitations.totalCount, 1, "only the hire of 2026-04-10");
         assert.equal(smtp.received.length, mails, "nothing mailed");
+      });
+    }
+
+    if (parts.includes("midnight")) {
+      test("America/Havana: a link expiring on 2026-11-01, when 00:00 happens twice, expires at the first 00:00 (04:00Z), not the second", async () => {
+        const tenant = await sandboxTenant(t, "2026-10-27T16:00:00Z", "America/Havana"); // Tuesday 12:00-04:00
+        const email = address("havana");
+        const hire = await register(t, tenant, { email, startDate: "2026-10-27" });
+        assert.equal(hire.employment.invitation.status, "SENT");
+        assert.equal(hire.employment.invitation.expiresAt, "2026-11-01T04:00:00.000Z");
+        const token = tokenMailedTo(smtp, email);
+        const mail = mailsTo(smtp, email)[0]!;
+        assert.match(mail.text, /till och med lördag 31 oktober 2026/);
+
+        await t.gql(ADVANCE, { to: "2026-11-01T03:59:59.999Z" }, tenant.key); // 23:59:59.999-04:00 on 10-31
+        assert.equal((await t.gql(LINK_INFO, { token })).data.linkInfo.state, "VALID");
+        await t.gql(ADVANCE, { to: "2026-11-01T04:00:00Z" }, tenant.key); // the first 00:00 of 11-01
+        assert.equal((await t.gql(LINK_INFO, { token })).data.linkInfo.state, "EXPIRED");
+        assert.equal(errorCode(await t.gql(VERIFY, { token })), "LINK_EXPIRED");
       });
     }
 
