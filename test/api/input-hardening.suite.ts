@@ -8,8 +8,8 @@ import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 // (BAD_USER_INPUT, the field named), never turn into an INTERNAL_SERVER_ERROR or a mail that cannot work.
 
 /** The parts of the suite; the PostgreSQL server runs those whose outcome depends on the database. */
-export type Part = "addresses" | "nul" | "dates" | "midnight";
-const ALL_PARTS: readonly Part[] = ["addresses", "nul", "dates", "midnight"];
+export type Part = "addresses" | "nul" | "dates" | "midnight" | "greeting";
+const ALL_PARTS: readonly Part[] = ["addresses", "nul", "dates", "midnight", "greeting"];
 
 const T0 = "2026-03-25T13:00:00Z"; // Wednesday 14:00 in Stockholm (the SPEC's worked examples)
 const HEADER = "firstName,lastName,email,startDate,employmentTemplate,externalId";
@@ -276,5 +276,23 @@ export function inputHardeningSuite(
       });
     }
 
+    if (parts.includes("greeting")) {
+      test("every invitation greets the hire by first name, sent at once or at 09:00 the day before", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const now = address("greet-now");
+        const later = address("greet-later");
+        await register(t, tenant, { firstName: "Anna", email: now, startDate: "2026-03-26" });
+        await register(t, tenant, { firstName: "Åsa-Li", email: later, startDate: "2026-03-27" });
+        await t.gql(ADVANCE, { to: "2026-03-26T08:00:00Z" }, tenant.key);
+        const [first] = mailsTo(smtp, now);
+        const [second] = mailsTo(smtp, later);
+        assert.ok(first && second, "both mailed");
+        for (const [mail, name] of [[first, "Anna"], [second, "Åsa-Li"]] as const) {
+          assert.match(mail.text, new RegExp(`^Hej ${name}!$`, "m"));
+          assert.match(mail.text, new RegExp(`^Hi ${name},$`, "m"));
+          assert.match(mail.html, new RegExp(`Hej ${name}!`));
+        }
+      });
+    }
   });
 }
