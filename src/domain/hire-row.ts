@@ -1,5 +1,7 @@
-import { isEmail } from "class-validator";
 import { DateTime } from "luxon";
+import { emailAddressProblem } from "./email-address.js";
+import { hasNul, nulProblem } from "./input-text.js";
+import { unsupportedDate } from "./supported-dates.js";
 
 // One new hire as a caller gives it — registerHire, a row of importHires, a line of a CSV file —
 // checked by one rule set, whatever the door it came in by.
@@ -34,7 +36,6 @@ export interface HireRowProblem {
 
 export const MAX_NAME = 100;
 export const MAX_EXTERNAL_ID = 100;
-export const MAX_EMAIL = 254;
 
 /** Checks one row against the rules; `templates` are the tenant's, found by id or (case-insensitive) name. */
 export function checkHireRow<T extends { id: string; name: string }>(
@@ -44,6 +45,17 @@ export function checkHireRow<T extends { id: string; name: string }>(
 ): CheckedHireRow<T> | HireRowProblem {
   const text = (value: string | null | undefined) => (typeof value === "string" ? value.trim() : "");
   const problem = (field: string, message: string): HireRowProblem => ({ field, message });
+  // a NUL fails only its own row (in an import, the rest of the chunk is saved)
+  const cells: [string, string | null | undefined][] = [
+    ["firstName", row.firstName],
+    ["lastName", row.lastName],
+    ["email", row.email],
+    ["startDate", row.startDate],
+    [templateField, row.employmentTemplate],
+    ["externalId", row.externalId],
+  ];
+  const withNul = cells.find(([, value]) => typeof value === "string" && hasNul(value));
+  if (withNul) return problem(withNul[0], nulProblem(withNul[0]));
   const firstName = text(row.firstName);
   const lastName = text(row.lastName);
   const email = text(row.email) || null;
@@ -55,10 +67,13 @@ export function checkHireRow<T extends { id: string; name: string }>(
   if (firstName.length > MAX_NAME) return problem("firstName", `firstName must be at most ${MAX_NAME} characters`);
   if (!lastName) return problem("lastName", "lastName must not be empty");
   if (lastName.length > MAX_NAME) return problem("lastName", `lastName must be at most ${MAX_NAME} characters`);
-  if (email && (email.length > MAX_EMAIL || !isEmail(email))) return problem("email", `"${email.slice(0, 80)}" is not an e-mail address`);
+  const emailProblem = email === null ? null : emailAddressProblem(email);
+  if (emailProblem) return problem("email", emailProblem);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
     return problem("startDate", `startDate must be a calendar date YYYY-MM-DD (got "${startDate.slice(0, 40)}")`);
   }
+  const outOfRange = unsupportedDate(startDate, "startDate");
+  if (outOfRange) return problem("startDate", outOfRange);
   if (!templateKey) return problem(templateField, `${templateField} must name an employment template`);
   const template = templates.find((t) => t.id === templateKey) ?? templates.find((t) => t.name.toLowerCase() === templateKey.toLowerCase());
   if (!template) return { field: templateField, message: `No employment template "${templateKey.slice(0, 100)}"`, unknownTemplate: true };

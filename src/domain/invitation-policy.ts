@@ -46,11 +46,11 @@ export function planInvitation(input: PlanInput): InvitationPlan {
   return { action: "SEND_LATER", sendAt, expiresAt: linkExpiresAt(sendAt, zone) };
 }
 
-/** R5: 00:00 tenant-local on (the local send date + 5 days). */
+/** R5: 00:00 tenant-local on (the local send date + 5 days) — the first instant of that local date. */
 export function linkExpiresAt(sentAt: Date, timeZone: string): Date {
   const zone = requireZone(timeZone);
   const sendDate = localDateOf(requireInstant(sentAt, "sentAt"), zone);
-  return atLocalTime(sendDate.plus({ days: LINK_VALID_DAYS }), 0, zone);
+  return startOfLocalDate(sendDate.plus({ days: LINK_VALID_DAYS }), zone);
 }
 
 /** R7: the address's domain is exactly one of the verified domains, ignoring case (a subdomain is not). */
@@ -107,6 +107,39 @@ function parseCalendarDate(text: string): CalendarDate {
 function localDateOf(instant: Date, zone: string): CalendarDate {
   const local = DateTime.fromJSDate(instant, { zone });
   return DateTime.utc(local.year, local.month, local.day);
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * The first instant of the tenant-local `date` (R5). Where a clock change repeats midnight
+ * (America/Havana, Atlantic/Azores in autumn: 01:00 goes back to 00:00) that is the first of the two
+ * 00:00s — luxon alone picks the second; where a change skips midnight (America/Santiago in spring:
+ * 00:00 jumps to 01:00) it is the first instant that exists on that date, the change itself.
+ */
+function startOfLocalDate(date: CalendarDate, zone: string): Date {
+  const tz = IANAZone.create(zone);
+  const midnight = date.toMillis(); // the wall clock's 00:00 on `date`, written as if it were UTC
+  const wallClock = (instant: number) => instant + tz.offset(instant) * MINUTE_MS;
+  // An instant that shows 00:00 is `midnight - offset` for an offset in effect at that instant. Offsets
+  // lie within -12 h … +14 h, so such instants lie in the 26 hours whose two ends give the offsets
+  // (zones change their offset months apart, never twice within a day).
+  let first = Number.POSITIVE_INFINITY;
+  for (const offset of new Set([tz.offset(midnight - 14 * HOUR_MS), tz.offset(midnight + 12 * HOUR_MS)])) {
+    const instant = midnight - offset * MINUTE_MS;
+    if (tz.offset(instant) === offset) first = Math.min(first, instant);
+  }
+  if (first !== Number.POSITIVE_INFINITY) return new Date(first);
+  // 00:00 was skipped: the date begins at the change, the first instant whose wall clock is past midnight
+  let before = midnight - 15 * HOUR_MS; // shows at most 23:00 the day before
+  let from = midnight + 13 * HOUR_MS; // shows at least 01:00 on the date
+  while (from - before > 1) {
+    const middle = Math.floor((before + from) / 2);
+    if (wallClock(middle) < midnight) before = middle;
+    else from = middle;
+  }
+  return new Date(from);
 }
 
 /** `hour`:00 tenant-local on `date`; a wall time skipped by a DST jump moves forward, as luxon does. */

@@ -7,8 +7,10 @@ import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
 import type { RequestContext } from "../auth/context.js";
 import { isUnreachable } from "../db/unavailable.js";
+import { nulProblem } from "../domain/input-text.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { findNulArgument } from "../schema/nul-arguments.js";
 import { UNAVAILABLE_MESSAGE } from "./refusals.js";
 
 /** Codes a client may see. Anything else is an internal failure: logged in full, shown as a generic message. */
@@ -35,6 +37,23 @@ const unavailableStatus: ApolloServerPlugin<RequestContext> = {
       async willSendResponse({ response }) {
         const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
         if (errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) response.http.status = 503;
+      },
+    };
+  },
+};
+
+/**
+ * A NUL character in any string argument — a name, an id, a key, a cursor, a reason — is the caller's
+ * mistake (src/domain/input-text.ts), refused here for every operation before a resolver runs:
+ * BAD_USER_INPUT naming the argument, HTTP 400 like any argument GraphQL itself cannot accept. An
+ * import's rows are left to its row check, so that only the row fails.
+ */
+const refuseNulArguments: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ schema, source, document, operation, request }) {
+        const nul = operation ? findNulArgument(schema, { source, document, operation, variables: request.variables }) : null;
+        if (nul) throw new AppError("BAD_USER_INPUT", nulProblem(nul.path), { field: nul.field, http: { status: 400 } });
       },
     };
   },
@@ -81,6 +100,7 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
       unavailableStatus,
+      refuseNulArguments,
       ...(protection.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
     ],
     formatError: (formatted, error) => formatError(formatted, error, log),

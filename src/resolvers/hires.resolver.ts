@@ -1,8 +1,9 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
 import type { Employee, Employment } from "../entities/index.js";
 import { AppError, notFound } from "../errors.js";
+import { ROW_CHECKED_ARGUMENTS } from "../schema/nul-arguments.js";
 import { EmailAddressScalar, LocalDateScalar } from "../schema/scalars.js";
 import type { Hire } from "../services/registration.service.js";
 import type { ImportReport } from "../services/import.service.js";
@@ -47,6 +48,7 @@ export class HireResolver {
   // validate: false — the rows are checked by the one rule set of src/domain/hire-row.ts (registerHire's
   // too); a bad row is reported in `errors` and skipped, not failing the whole import.
   @Authorized<Role>("HR_ADMIN", "PARTNER")
+  @Extensions({ [ROW_CHECKED_ARGUMENTS]: ["rows"] }) // a NUL in a row fails that row (hire-row), not the request
   @Mutation(() => ImportHiresPayloadType, {
     description: `Registers up to ${MAX_IMPORT_ROWS} hires with the rules of registerHire; bad rows are reported and skipped, the good ones saved`,
   })

@@ -3,8 +3,9 @@ import type { RequestContext } from "../auth/context.js";
 import type { Role } from "../auth/roles.js";
 import { planInvitation, type InvitationPlan } from "../domain/invitation-policy.js";
 import { visibleInvitationStatus } from "../domain/hire-status.js";
+import { unsupportedDate } from "../domain/supported-dates.js";
 import type { Employee, Employment, Invitation } from "../entities/index.js";
-import { notFound } from "../errors.js";
+import { badInput, notFound } from "../errors.js";
 import { EmployeeType } from "./types/employee.type.js";
 import { EmploymentType } from "./types/employment.type.js";
 import { EmailAddressScalar, LocalDateScalar } from "../schema/scalars.js";
@@ -36,6 +37,8 @@ export class InvitationResolver {
     @Arg("startDate", () => LocalDateScalar) startDate: string,
     @Arg("email", () => EmailAddressScalar, { nullable: true }) email?: string | null,
   ): Promise<InvitationPlan> {
+    const outOfRange = unsupportedDate(startDate, "startDate");
+    if (outOfRange) throw badInput(outOfRange, "startDate");
     const scope = ctx.tenant();
     const tenant = await scope.tenant();
     return planInvitation({

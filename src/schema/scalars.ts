@@ -1,5 +1,6 @@
-import { GraphQLScalarType } from "graphql";
+import { GraphQLScalarType, Kind } from "graphql";
 import { DateTimeResolver, EmailAddressResolver, LocalDateResolver } from "graphql-scalars";
+import { emailAddressProblem } from "../domain/email-address.js";
 
 // graphql-scalars' DateTime.serialize returns a Date (JSON.stringify turns it into a string later);
 // in-process results (tests, executeOperation) would then hold Date objects, so answer the string.
@@ -29,8 +30,26 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
  */
 export const LocalDateScalar = LocalDateResolver as GraphQLScalarType<string, string>;
 
-/** EmailAddress: an RFC 5322-ish address, parsed to and serialized from a string. */
-export const EmailAddressScalar = EmailAddressResolver as GraphQLScalarType<string, string>;
+const emailAddressConfig = EmailAddressResolver.toConfig();
+
+/**
+ * EmailAddress: graphql-scalars' (the HTML standard's valid e-mail address). Its input is checked by
+ * the one address rule of src/domain/email-address.ts — the same form, at most 254 characters — so
+ * that an address is accepted exactly when it can also be given back; output is graphql-scalars' own.
+ */
+export const EmailAddressScalar = new GraphQLScalarType<string, string>({
+  ...emailAddressConfig,
+  serialize: emailAddressConfig.serialize as (value: unknown) => string,
+  parseValue: (value) => checkedAddress(value),
+  parseLiteral: (ast) => checkedAddress(ast.kind === Kind.STRING ? ast.value : undefined, `Can only validate strings as email addresses but got a: ${ast.kind}`),
+});
+
+function checkedAddress(value: unknown, notAString = `Value is not string: ${String(value)}`): string {
+  if (typeof value !== "string") throw new TypeError(notAString);
+  const problem = emailAddressProblem(value, "The value");
+  if (problem) throw new TypeError(problem);
+  return value;
+}
 
 /** For buildSchema's `scalarsMap`: a reflected `Date` is a DateTime, never type-graphql's DateTimeISO. */
 export const scalarsMap = [{ type: Date, scalar: DateTimeScalar }];

@@ -1,6 +1,8 @@
 import DataLoader from "dataloader";
 import { Brackets, type EntityManager } from "typeorm";
 import { connectStatusOf, type ConnectStatus, type InvitationStatus } from "../domain/hire-status.js";
+import { hasNul } from "../domain/input-text.js";
+import { unsupportedInstant } from "../domain/supported-dates.js";
 import { ConnectAccount, Employee, Employment, EmploymentEvent, EmploymentTemplate, Invitation, User, UserTemplate } from "../entities/index.js";
 import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
@@ -215,6 +217,7 @@ function encodeCursor(invitation: Invitation): string {
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
-  if (!id || Number.isNaN(date.getTime())) throw badInput("after is not a cursor from this list", "after");
+  // what this list encodes: a real instant, an id without a NUL (PostgreSQL could not even compare it)
+  if (!id || hasNul(id) || unsupportedInstant(date, "after")) throw badInput("after is not a cursor from this list", "after");
   return { at: date, id };
 }

@@ -1,7 +1,9 @@
 import { ConnectAccount, Employee, Employment, Invitation, User } from "../entities/index.js";
+import { emailAddressProblem } from "../domain/email-address.js";
 import { maskEmail } from "../domain/hire-status.js";
 import { closedReason, resendRefusal, startDateReplans, WENT_OUT } from "../domain/invitation-states.js";
-import { AppError, conflict, notFound } from "../errors.js";
+import { unsupportedDate } from "../domain/supported-dates.js";
+import { AppError, badInput, conflict, notFound } from "../errors.js";
 import { lockEmployment, lockEmploymentsOfEmployee } from "../sql/lockEmployment.js";
 import type { Clock } from "./clock.js";
 import { actorOf, changedEmailDetail, recordEvent, type Caller } from "./history.js";
@@ -25,6 +27,8 @@ export class HireService {
   ) {}
 
   async changeStartDate(scope: TenantScope, caller: Caller, employmentId: string, startDate: string): Promise<Employment> {
+    const outOfRange = unsupportedDate(startDate, "startDate");
+    if (outOfRange) throw badInput(outOfRange, "startDate");
     const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);
@@ -49,8 +53,10 @@ export class HireService {
 
   /** A new address: before sending it re-plans; after sending the old link dies and the new address gets one at once (R2, R8). */
   async changeEmail(scope: TenantScope, caller: Caller, employeeId: string, rawEmail: string): Promise<Employee> {
-    const tenant = await scope.tenant();
     const email = rawEmail.trim();
+    const problem = emailAddressProblem(email); // the one address rule, as every registration's
+    if (problem) throw badInput(problem, "email");
+    const tenant = await scope.tenant();
     const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);
     await this.unitOfWork.run(scope, async (tx, after) => {

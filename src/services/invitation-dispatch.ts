@@ -156,7 +156,9 @@ export class InvitationDispatch {
     const rows = await this.manager
       .createQueryBuilder(Employment, "m")
       .innerJoin(Employee, "e", "e.id = m.employeeId")
-      .select(["m.id AS id", "e.firstName AS firstName"])
+      // aliases through TypeORM, which quotes them: PostgreSQL folds an unquoted "AS firstName" to firstname
+      .select("m.id", "id")
+      .addSelect("e.firstName", "firstName")
       .where("m.id IN (:...ids)", { ids: [...new Set(employmentIds)] })
       .getRawMany<{ id: string; firstName: string }>();
     return new Map(rows.map((r) => [r.id, r.firstName]));

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { In } from "typeorm";
 import { isUniqueViolation } from "../db/errors.js";
 import { checkHireRow, isHireRowProblem, type CheckedHireRow } from "../domain/hire-row.js";
+import { hasNul } from "../domain/input-text.js";
 import { ConnectAccount, Employee, Employment, EmploymentTemplate, Invitation, User } from "../entities/index.js";
 import { badInput, notFound } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -55,7 +56,8 @@ export class RegistrationService {
 
   /** registerHire: the row's problems are the caller's errors; the same externalId again returns the first hire. */
   async registerOne(scope: TenantScope, caller: Caller, input: NewHire): Promise<Hire> {
-    const templates = await scope.find(EmploymentTemplate, { id: input.employmentTemplateId });
+    // an id the row check refuses (a NUL) is never looked up
+    const templates = hasNul(input.employmentTemplateId) ? [] : await scope.find(EmploymentTemplate, { id: input.employmentTemplateId });
     const row = checkHireRow({ ...input, employmentTemplate: input.employmentTemplateId }, templates, "employmentTemplateId");
     if (isHireRowProblem(row)) throw row.unknownTemplate ? notFound("Employment template") : badInput(row.message, row.field);
     const [registered] = await this.register(scope, caller, [row]);

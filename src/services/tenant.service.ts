@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { IANAZone } from "luxon";
 import type { DataSource } from "typeorm";
+import { unsupportedInstant } from "../domain/supported-dates.js";
 import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { ApiKeyService } from "./api-key.service.js";
@@ -36,6 +37,8 @@ export class TenantService {
     }
     const sandbox = input.sandbox ?? false;
     if (!sandbox && input.clockStart) throw badInput("clockStart is only for sandbox tenants (sandbox: true)", "clockStart");
+    const outOfRange = input.clockStart ? unsupportedInstant(input.clockStart, "clockStart") : null;
+    if (outOfRange) throw badInput(outOfRange, "clockStart");
 
     const now = this.clock.now();
     const tenant = Object.assign(new Tenant(), {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DataSource } from "typeorm";
+import { unsupportedInstant } from "../domain/supported-dates.js";
 import { Tenant } from "../entities/index.js";
 import { AppError, badInput } from "../errors.js";
 import { holdTestClock, releaseTestClock } from "../sql/holdTestClock.js";
@@ -32,6 +33,8 @@ export class TestClockService {
   async advance(scope: TenantScope, to: Date): Promise<Tenant> {
     const scoped = await scope.tenant();
     if (!scoped.sandbox) throw badInput("Only a sandbox tenant has a test clock", "to");
+    const outOfRange = unsupportedInstant(to, "to");
+    if (outOfRange) throw badInput(outOfRange, "to");
     const holder = randomUUID();
     await this.hold(scope.tenantId, holder);
     try {

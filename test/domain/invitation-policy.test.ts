@@ -1,5 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { DateTime } from "luxon";
 import {
   planInvitation,
   linkExpiresAt,
@@ -355,6 +356,41 @@ describe("R5 linkExpiresAt", () => {
   test("the send day counts whole: sent at 00:00 or 23:59 local on the same day → the same expiry", () => {
     for (const sent of ["2026-05-10T22:00:00.000Z", "2026-05-11T21:59:59.999Z"]) {
       assert.equal(linkExpiresAt(new Date(sent), STOCKHOLM).toISOString(), "2026-05-15T22:00:00.000Z", sent);
+    }
+  });
+});
+
+describe("R5: the expiry date begins at its first instant, also where a clock change repeats or skips midnight", () => {
+  // From the tz data (luxon over Node's ICU, tz 2025c): Cuba and the Azores go back from 01:00 to 00:00
+  // in autumn, so 00:00 happens twice; in spring they jump from 00:00 to 01:00, so it never happens.
+  const rows: [zone: string, sentAt: string, expires: string, why: string][] = [
+    ["America/Havana", "2025-10-28T16:00:00Z", "2025-11-02T04:00:00.000Z", "2025-11-02 00:00-04:00, the first of two midnights (the second is 05:00Z)"],
+    ["America/Havana", "2026-10-27T16:00:00Z", "2026-11-01T04:00:00.000Z", "2026-11-01 00:00-04:00, not the second 00:00-05:00"],
+    ["America/Havana", "2027-11-02T16:00:00Z", "2027-11-07T04:00:00.000Z", "2027-11-07 00:00-04:00"],
+    ["Atlantic/Azores", "2025-10-21T12:00:00Z", "2025-10-26T00:00:00.000Z", "2025-10-26 00:00+00:00, the first of two midnights (the second is 01:00Z)"],
+    ["Atlantic/Azores", "2026-10-20T12:00:00Z", "2026-10-25T00:00:00.000Z", "2026-10-25 00:00+00:00"],
+    ["Atlantic/Azores", "2027-10-26T12:00:00Z", "2027-10-31T00:00:00.000Z", "2027-10-31 00:00+00:00"],
+    ["America/Havana", "2026-03-03T16:00:00Z", "2026-03-08T05:00:00.000Z", "2026-03-08: midnight skipped, the day begins at 01:00-04:00"],
+    ["Atlantic/Azores", "2026-03-24T12:00:00Z", "2026-03-29T01:00:00.000Z", "2026-03-29: midnight skipped, the day begins at 01:00+00:00"],
+    ["America/Santiago", "2027-08-31T16:00:00Z", "2027-09-05T04:00:00.000Z", "2027-09-05: midnight skipped, the day begins at 01:00-03:00"],
+    ["America/Havana", "2026-11-01T04:30:00Z", "2026-11-06T05:00:00.000Z", "sent at the first 00:30 of the change day: counted from that day"],
+    ["America/Havana", "2026-11-01T05:30:00Z", "2026-11-06T05:00:00.000Z", "sent at the second 00:30: the same day, the same expiry"],
+  ];
+  for (const [zone, sentAt, expires, why] of rows) {
+    test(`${zone}, sent ${sentAt} → ${expires} (${why})`, () => {
+      assert.equal(linkExpiresAt(new Date(sentAt), zone).toISOString(), expires);
+    });
+  }
+
+  test("every day of 2025–2027 in zones with such changes: the expiry is the first instant of send date + 5", () => {
+    for (const zone of ["America/Havana", "Atlantic/Azores", "America/Santiago", "Europe/Stockholm", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Tokyo"]) {
+      for (let day = DateTime.fromISO("2025-01-01", { zone }); day.year < 2028; day = day.plus({ days: 1 })) {
+        const sentAt = day.set({ hour: 12 }).toJSDate();
+        const expiresAt = linkExpiresAt(sentAt, zone);
+        const expiryDate = day.plus({ days: 5 }).toISODate();
+        assert.equal(DateTime.fromJSDate(expiresAt, { zone }).toISODate(), expiryDate, `${zone} ${day.toISODate()}: on the expiry date`);
+        assert.equal(DateTime.fromMillis(expiresAt.getTime() - 1, { zone }).toISODate(), day.plus({ days: 4 }).toISODate(), `${zone} ${day.toISODate()}: the first instant`);
+      }
     }
   });
 });
