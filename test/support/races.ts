@@ -72,13 +72,23 @@ export async function until(what: string, check: () => Promise<{ done: boolean; 
 /** A request that has not answered by its deadline: the server is still busy with it, so later rounds would measure that. */
 export class NoAnswer extends Error {}
 
-/** `answer`, or NoAnswer once `ms` have passed without it (the request itself is left to finish). */
-export function answerWithin<T>(ms: number, what: string, answer: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswer(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+/**
+ * t.gql, given up (the connection closed) when no answer has come within `ms`: throws NoAnswer.
+ * The server may go on with it; a closed connection at least does not hold up its shutdown.
+ */
+export async function gqlWithin<T = any>(t: TestApp, ms: number, query: string, variables: Record<string, unknown>, key: string): Promise<GraphQLResponse<T>> {
+  try {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(ms),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  } catch (error) {
+    if (error instanceof Error && error.name === "TimeoutError") throw new NoAnswer(`${query.trim().slice(0, 60)}… ${JSON.stringify(variables)} did not answer within ${ms} ms`);
+    throw error;
+  }
 }
 
 /**
