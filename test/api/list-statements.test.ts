@@ -1,5 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { DateTime } from "luxon";
 import type { Logger as TypeOrmLogger } from "typeorm";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { ACCOUNT_STATUS, address, hrTenant, register } from "../support/hires.js";
@@ -16,6 +17,11 @@ after(async () => {
   await t?.stop();
   await drop?.();
 });
+
+/** A start date far enough ahead to be sent later (about 13 months from now), whatever year the test runs in. */
+const LATER_START = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+/** When its invitation goes out: 09:00 in the tenant's zone on the day before (R3). */
+const sendAtIn = (zone: string) => DateTime.fromISO(LATER_START, { zone }).minus({ days: 1 }).set({ hour: 9 }).toJSDate().toISOString();
 
 /** Counts the SQL statements the service sends while `work` runs. */
 async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
@@ -40,7 +46,7 @@ test("the HR list â€” 50 invitations with their employee, user and employment â€
     firstName: `Hire${i}`,
     lastName: "Berg",
     email: address(`list${i}`),
-    startDate: "2030-06-01",
+    startDate: LATER_START,
     employmentTemplateId: tenant.templateId,
   }));
   await t.gql(`mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created } }`, { rows }, tenant.key);
@@ -54,7 +60,7 @@ test("the HR list â€” 50 invitations with their employee, user and employment â€
   const first = answer.data.invitations.edges[0].node;
   assert.match(first.employee.firstName, /^Hire\d+$/);
   assert.equal(first.employee.user.email, first.email);
-  assert.equal(first.employment.startDate, "2030-06-01");
+  assert.equal(first.employment.startDate, LATER_START);
   assert.ok(statements.length <= 3, `${statements.length} statements:\n${statements.join("\n")}`);
 
   const next = await statementsDuring(() => t.gql(list.replace("first: 50", `first: 50, after: "${answer.data.invitations.pageInfo.endCursor}"`), {}, tenant.key));
@@ -66,7 +72,7 @@ test("accountStatus, the query clients poll, takes one SQL statement (two when i
   const email = address("polled");
   const registered = await t.gql(
     `mutation($input: RegisterHireInput!) { registerHire(input: $input) { employee { id } } }`,
-    { input: { firstName: "Anna", lastName: "Berg", email, startDate: "2030-06-01", employmentTemplateId: tenant.templateId } },
+    { input: { firstName: "Anna", lastName: "Berg", email, startDate: LATER_START, employmentTemplateId: tenant.templateId } },
     tenant.key,
   );
   const id = registered.data.registerHire.employee.id;
@@ -80,7 +86,7 @@ test("accountStatus, the query clients poll, takes one SQL statement (two when i
     employeeId: id,
     connectStatus: "INVITATION_SCHEDULED",
     email,
-    invitation: { status: "SCHEDULED", sendAt: "2030-05-31T07:00:00.000Z" },
+    invitation: { status: "SCHEDULED", sendAt: sendAtIn("Europe/Stockholm") },
     connectAccount: null,
   });
   assert.equal(statements.length, 1, `the key is remembered; employment, employee, user, account, invitation and tenant in one join:\n${statements.join("\n")}`);
@@ -91,7 +97,7 @@ test("accountStatus requests that arrive together, of several tenants, share one
   const hires = await Promise.all(
     tenants.map(async (tenant, n) => {
       const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push((await register(t, tenant, { email: address(`together${n}-${i}`), startDate: "2030-06-01" })).employee.id);
+      for (let i = 0; i < 3; i++) ids.push((await register(t, tenant, { email: address(`together${n}-${i}`), startDate: LATER_START })).employee.id);
       return ids;
     }),
   );
@@ -105,7 +111,7 @@ test("accountStatus requests that arrive together, of several tenants, share one
     const [tenant, id] = asked[i]!;
     if (expected(tenant, id)) {
       assert.equal(answer.data?.accountStatus.employeeId, id, `request ${i}`);
-      assert.equal(answer.data.accountStatus.invitation.sendAt, tenant === 0 ? "2030-05-31T07:00:00.000Z" : "2030-05-31T13:00:00.000Z", "09:00 in the tenant's own zone");
+      assert.equal(answer.data.accountStatus.invitation.sendAt, sendAtIn(tenant === 0 ? "Europe/Stockholm" : "America/New_York"), "09:00 in the tenant's own zone");
     } else {
       assert.equal(answer.errors?.[0]?.extensions?.code, "NOT_FOUND", `request ${i}: ${JSON.stringify(answer)}`);
     }
