@@ -30,10 +30,10 @@ export class HireService {
     const outOfRange = unsupportedDate(startDate, "startDate");
     if (outOfRange) throw badInput(outOfRange, "startDate");
     const tenant = await scope.tenant();
-    const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);
     await this.unitOfWork.run(scope, async (tx, after) => {
       const employment = await this.lockOpen(tx, employmentId);
+      const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       if (employment.startDate !== startDate) {
         await tx.manager.update(Employment, { id: employment.id, tenantId: tx.tenantId }, { startDate });
         const detail = `${employment.startDate} → ${startDate}`;
@@ -57,11 +57,11 @@ export class HireService {
     const problem = emailAddressProblem(email); // the one address rule, as every registration's
     if (problem) throw badInput(problem, "email");
     const tenant = await scope.tenant();
-    const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);
     await this.unitOfWork.run(scope, async (tx, after) => {
       // the employments first, in id order, as every change of them does: then the employee, read as it is now
       const employments = (await lockEmploymentsOfEmployee(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employeeId })).filter((m) => m.status === "ACTIVE");
+      const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       const employee = await tx.findOne(Employee, { id: employeeId });
       if (!employee) throw notFound("Employee");
       if (employee.email === email) return;
@@ -87,10 +87,10 @@ export class HireService {
   /** Cancels the employment: a pending invitation is never sent and a sent link stops working. Repeating it changes nothing. */
   async cancel(scope: TenantScope, caller: Caller, employmentId: string): Promise<Employment> {
     const tenant = await scope.tenant();
-    const now = this.clock.nowFor(tenant);
     await this.unitOfWork.run(scope, async (tx) => {
       const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employmentId });
       if (!employment) throw notFound("Employment");
+      const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       if (employment.status === "CANCELLED") return;
       await tx.manager.update(Employment, { id: employment.id, tenantId: tx.tenantId }, { status: "CANCELLED", cancelledAt: now });
       await this.planner.cancelCurrent(tx.manager, employment, now);
@@ -102,10 +102,10 @@ export class HireService {
   /** HR sends a fresh link now: every earlier link stops working and a new five-day window starts (R5). */
   async resend(scope: TenantScope, caller: Caller, employmentId: string): Promise<Invitation> {
     const tenant = await scope.tenant();
-    const now = this.clock.nowFor(tenant);
     const invitationId = await this.unitOfWork.run(scope, async (tx, after) => {
       const employment = await lockEmployment(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employmentId });
       if (!employment) throw notFound("Employment");
+      const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       const state = await this.stateOf(tx, employment);
       const employee = await tx.findOne(Employee, { id: employment.employeeId });
       const refusal = resendRefusal({ ...employment, hasUser: state.user !== null, connected: state.connected, email: employee?.email ?? null });

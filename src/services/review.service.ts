@@ -50,9 +50,9 @@ export class ReviewService {
   /** Approves the next step — or exactly `step`, so that of two reviewers deciding the same step one gets CONFLICT. */
   async approve(scope: TenantScope, principal: Principal, employmentId: string, step: number | null = null): Promise<Employment> {
     const tenant = await scope.tenant();
-    const now = this.clock.nowFor(tenant);
     await this.unitOfWork.run(scope, async (tx, after) => {
       const employment = await this.pending(tx, employmentId);
+      const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       const position = employment.approvedSteps + 1;
       if (step !== null && step !== position) {
         throw conflict(`Step ${step} is not the next one to approve (that is step ${position}); reload the employment`);
@@ -82,9 +82,9 @@ export class ReviewService {
 
   async reject(scope: TenantScope, principal: Principal, employmentId: string, reason: string | null): Promise<Employment> {
     const tenant = await scope.tenant();
-    const now = this.clock.nowFor(tenant);
     await this.unitOfWork.run(scope, async (tx) => {
       const employment = await this.pending(tx, employmentId);
+      const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       const moved = await tx.manager.update(
         Employment,
         { id: employment.id, tenantId: scope.tenantId, approvedSteps: employment.approvedSteps, reviewStatus: "PENDING", status: "ACTIVE" },

@@ -60,11 +60,12 @@ export class VerificationService {
     const account = await inTransaction(this.dataSource.manager, async (manager) => {
       const employment = await lockEmployment(manager, { tenantId, partner: null, employmentId }); // the hire, by its link: no key, every hire
       const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
-      if (!employment || !current || !linkMayConnect(employment, current, now)) return null; // used, expired, superseded or cancelled a moment ago
-      if (!(await useLink(manager, { invitationId: invitation.id, now }))) return null;
-      await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at: now, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
+      const at = this.clock.nowFor(tenant); // read under the lock: dated after a change it waited for
+      if (!employment || !current || !linkMayConnect(employment, current, at)) return null; // used, expired, superseded or cancelled a moment ago
+      if (!(await useLink(manager, { invitationId: invitation.id, now: at }))) return null;
+      await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
       const user = await manager.findOneByOrFail(User, { id: invitation.userId });
-      return this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", now, { employmentId, actor: HIRE });
+      return this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", at, { employmentId, actor: HIRE });
     });
     if (account) return account;
     const again = await this.find(token);
