@@ -7,6 +7,7 @@ import { openJobStore, type JobStore } from "../../src/jobs/job-store.js";
 import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
 import { createLogger } from "../../src/log.js";
 import { freshDataDir, freshPostgresDatabase, services } from "../support/services.js";
+import { startTestMongo, testMongoServer } from "../support/mongodb.js";
 
 const log = createLogger("silent");
 
@@ -74,7 +75,12 @@ describe("Agenda job round trip", () => {
     }
   });
 
-  test("on MongoDB", { skip: services.mongodb ? false : "SKIPPED: MongoDB is not installed here; set MONGODB_URL to run it" }, async () => {
-    await roundTrip(() => openJobStore(services.mongodb!, false, { name: "test", log }));
+  test(`on MongoDB (${testMongoServer === "CongoDB" ? "CongoDB in this process: MONGODB_URL is not set" : "MONGODB_URL"})`, async () => {
+    const mongo = await startTestMongo();
+    try {
+      await roundTrip(() => openJobStore(mongo.url, false, { name: "test", log }));
+    } finally {
+      await mongo.stop();
+    }
   });
 });
