@@ -28,7 +28,9 @@ async function roundTrip(open: () => Promise<JobStore>): Promise<void> {
   try {
     const due = Date.now() + 1000;
     await store.agenda.schedule(new Date(due), name, { hire: "anna" });
-    await once(store.agenda, `complete:${name}`);
+    await once(store.agenda, `complete:${name}`, { signal: AbortSignal.timeout(15_000) }).catch((error: unknown) => {
+      throw new Error(`the job did not complete within 15 s; it started ${runs.length} times`, { cause: error });
+    });
     await sleep(2500); // two more polling rounds: a second run would happen here
     assert.equal(runs.length, 1, "the job runs exactly once");
     assert.ok(runs[0]!.at >= due, "not before it is due");
