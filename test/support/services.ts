@@ -7,7 +7,8 @@ import pg from "pg";
 
 /**
  * The real services the tests run against. They are required: a test that needs one fails when it
- * is unreachable. MongoDB alone is optional (it cannot be installed here): MONGODB_URL enables it.
+ * is unreachable. MongoDB cannot be installed here: MONGODB_URL names one; without it the MongoDB
+ * test runs on CongoDB in its own process (./mongodb.ts).
  */
 export const services = {
   mysql: process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
