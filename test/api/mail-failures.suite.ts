@@ -13,6 +13,7 @@ const INVITATION = "id email status sentAt attempts failureReason";
 const EMPLOYMENT = `query($id: ID!) { employment(id: $id) { id connectStatus invitation { ${INVITATION} } history { kind detail } } }`;
 const FAILED_LIST = `query { invitations(status: FAILED) { totalCount edges { node { id status failureReason } } } }`;
 const LINK_INFO = `query($token: String!) { linkInfo(token: $token) { state } }`;
+const METRICS_TOKEN = "m".repeat(40);
 const exactly = (email: string) => new RegExp(`^${email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "i");
 
 /**
@@ -31,7 +32,7 @@ export function mailFailuresSuite(label: string, environment: () => Promise<{ en
       const stores = await environment();
       cleanup = stores.cleanup;
       t = await startTestApp(
-        { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com", MAIL_FROM: "HR <hr@example.com>" },
+        { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com", MAIL_FROM: "HR <hr@example.com>", METRICS_TOKEN },
         { clock, jobTuning: { lockLifetimeMs: 4000, sweepInterval: "1 hour" } },
       );
     });
@@ -202,6 +203,9 @@ export function mailFailuresSuite(label: string, environment: () => Promise<{ en
           const seen = await employment(tenant, hire.employment.id);
           assert.equal(seen.invitation.status, "FAILED");
           assert.match(seen.invitation.failureReason, /User unknown/);
+          const metrics = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+          const failedGauge = /^onboarding_invitations\{status="FAILED"\} (\d+)$/m.exec(metrics);
+          assert.ok(failedGauge && Number(failedGauge[1]) >= 1, "operators see FAILED invitations");
         } finally {
           smtp.stopRefusing();
         }
