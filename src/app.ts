@@ -110,7 +110,7 @@ export class App {
         apiKeyCacheMs: config.apiKeyCacheMs,
         mailer,
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
-        dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs },
+        dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs, sendRetryMs: config.sendRetryMs },
         lookupTxt: createTxtLookup({ servers: config.dnsServers }),
         log,
       });

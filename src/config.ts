@@ -45,6 +45,8 @@ export interface Config {
    * SEND_LEASE_MARGIN_MS, so that a claim never runs out while its send can still succeed.
    */
   sendLeaseMs: number;
+  /** How long temporary SMTP refusals are retried, from the first attempt, before the invitation FAILS (R10). */
+  sendRetryMs: number;
   /**
    * The DNS servers that domain proofs (R12) are looked up with, as `ip:port` (`[ipv6]:port`);
    * undefined: the system's resolvers.
@@ -163,6 +165,7 @@ const environment = z.object({
     .refine((v) => v === undefined || (v.length >= 32 && !/\s/.test(v)), { message: "METRICS_TOKEN must be at least 32 characters without spaces" }),
   SMTP_SEND_TIMEOUT_SECONDS: positiveInt("SMTP_SEND_TIMEOUT_SECONDS", "60"),
   SEND_LEASE_SECONDS: positiveInt("SEND_LEASE_SECONDS", "120"),
+  SEND_RETRY_HOURS: positiveInt("SEND_RETRY_HOURS", "72"),
   DNS_SERVERS: z
     .string()
     .optional()
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL as Config["logLevel"],
     smtpSendTimeoutMs: e.SMTP_SEND_TIMEOUT_SECONDS * 1000,
     sendLeaseMs: e.SEND_LEASE_SECONDS * 1000,
+    sendRetryMs: e.SEND_RETRY_HOURS * 3_600_000,
     dnsServers: e.DNS_SERVERS as string[] | undefined,
   };
 }

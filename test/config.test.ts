@@ -17,11 +17,15 @@ test("defaults: port 4000, embedded stores, role all, links on localhost", () =>
   assert.equal(config.smtpSendTimeoutMs, 60_000);
   assert.equal(config.sendLeaseMs, 120_000, "a claim outlasts the longest send by 60 s");
   assert.equal(loadConfig({ SMTP_SEND_TIMEOUT_SECONDS: "20", SEND_LEASE_SECONDS: "50" }).sendLeaseMs, 50_000);
+  assert.equal(config.sendRetryMs, 72 * 3_600_000, "temporary refusals are retried for 72 hours (R10)");
+  assert.equal(loadConfig({ SEND_RETRY_HOURS: "24" }).sendRetryMs, 24 * 3_600_000);
 });
 
 test("a wrong value names the variable and what it allows", () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ PORT: "http" }, /PORT must be an integer from 0 to 65535 \(got "http"\)/],
+    [{ SEND_RETRY_HOURS: "0" }, /SEND_RETRY_HOURS must be a whole number above 0/],
+    [{ SEND_RETRY_HOURS: "3 days" }, /SEND_RETRY_HOURS must be a whole number above 0/],
     [{ PORT: "70000" }, /PORT must be an integer/],
     [{ DATABASE_URL: "sqlite://x.db" }, /DATABASE_URL must be a URL starting with mysql:\/\//],
     [{ JOBS_URL: "amqp://localhost" }, /JOBS_URL must be a URL starting with mongodb:\/\//],

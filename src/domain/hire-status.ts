@@ -1,8 +1,9 @@
 // What clients see of a hire, an invitation and a link, derived from stored facts at a given moment.
 // Expiry is computed from expiresAt, so a link is expired from that instant on even before a job marks it.
 
-export type StoredInvitationStatus = "SCHEDULED" | "SENDING" | "SENT" | "VERIFIED" | "EXPIRED" | "CANCELLED"; // SENDING = claimed by a worker, being sent
-export type InvitationStatus = "SCHEDULED" | "SENT" | "VERIFIED" | "EXPIRED" | "CANCELLED";
+// SENDING = claimed by a worker, being sent; FAILED = the mail server refused it for good, or retries ran out (R10)
+export type StoredInvitationStatus = "SCHEDULED" | "SENDING" | "SENT" | "VERIFIED" | "EXPIRED" | "CANCELLED" | "FAILED";
+export type InvitationStatus = "SCHEDULED" | "SENT" | "VERIFIED" | "EXPIRED" | "CANCELLED" | "FAILED";
 export type ConnectStatus =
   | "NO_USER"
   | "NO_EMAIL"
@@ -10,6 +11,7 @@ export type ConnectStatus =
   | "INVITATION_SCHEDULED"
   | "INVITATION_SENT"
   | "INVITATION_EXPIRED"
+  | "INVITATION_FAILED"
   | "CONNECTED"
   | "CANCELLED";
 export type LinkState = "VALID" | "EXPIRED" | "USED" | "INVALID";
@@ -52,6 +54,7 @@ export function linkState(invitation: InvitationFacts | null, now: Date): LinkSt
     case "CANCELLED": // superseded by a resend, an address change or a cancellation
     case "SCHEDULED":
     case "SENDING": // no link has gone out yet
+    case "FAILED": // none went out
       return "INVALID";
   }
 }
@@ -72,6 +75,8 @@ export function connectStatusOf(hire: HireFacts, now: Date): ConnectStatus {
       return "INVITATION_SENT";
     case "EXPIRED":
       return "INVITATION_EXPIRED";
+    case "FAILED":
+      return "INVITATION_FAILED";
     case "VERIFIED":
       return "CONNECTED"; // should not happen: verification creates the account in the same transaction
   }

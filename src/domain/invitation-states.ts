@@ -6,9 +6,14 @@ import type { ReviewStatus, StoredInvitationStatus } from "./hire-status.js";
 // change names its claim. So concurrent changes end as if they had run one after the other (R8).
 //
 //   SCHEDULED ──claim──▶ SENDING ──mailed──▶ SENT ──hire confirms──▶ VERIFIED
-//       ▲                   │  (refused: back to SCHEDULED,         │
-//       └─── retry ─────────┘   a later dueAt)                      └──time passes──▶ EXPIRED
+//       ▲                   │  │ (refused for now: back to          │
+//       └─── retry ─────────┘  │  SCHEDULED, a later dueAt)         └──time passes──▶ EXPIRED
+//                              └──refused for good (5xx), or retries ran out (R10)──▶ FAILED
 //   SCHEDULED | SENDING | SENT | EXPIRED ──replaced (resend, new address, re-plan, cancel, reject)──▶ CANCELLED
+//
+// FAILED is finished, like VERIFIED: no link went out, so there is nothing to cancel; it stays in
+// the history with its failureReason, and a resend or a new address starts a new invitation, sent
+// at once (WENT_OUT).
 //
 // An employment has at most one current invitation (Employment.currentInvitationId, unique); every
 // earlier one is CANCELLED, so its link answers INVALID.
@@ -16,8 +21,8 @@ import type { ReviewStatus, StoredInvitationStatus } from "./hire-status.js";
 /** Unfinished invitations: a later plan replaces them, a cancelled employment cancels them, and their link (if any) stops working. */
 export const REPLACEABLE: readonly StoredInvitationStatus[] = ["SCHEDULED", "SENDING", "SENT", "EXPIRED"];
 
-/** The invitation went out (or is going out): a new address is sent to at once (R8). */
-export const WENT_OUT: readonly StoredInvitationStatus[] = ["SENDING", "SENT", "EXPIRED"];
+/** The invitation went out (or is going out, or the mail server refused it): a new address is sent to at once (R8, R10). */
+export const WENT_OUT: readonly StoredInvitationStatus[] = ["SENDING", "SENT", "EXPIRED", "FAILED"];
 
 export interface EmploymentFacts {
   status: "ACTIVE" | "CANCELLED";

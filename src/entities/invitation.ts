@@ -5,7 +5,8 @@ import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
 /**
  * The verification e-mail and its one-time link. Every state change is a conditional UPDATE on
  * `status`, so a job that runs twice, or two workers, change it once.
- * SCHEDULED → SENDING (a worker's claim `leasedBy` holds it until `leaseUntil`) → SENT → VERIFIED | EXPIRED;
+ * SCHEDULED → SENDING (a worker's claim `leasedBy` holds it until `leaseUntil`) → SENT → VERIFIED | EXPIRED,
+ * or SENDING → FAILED (refused for good, or retries ran out);
  * any unfinished one may become CANCELLED (superseded, cancelled, address changed). The transitions
  * are listed in src/domain/invitation-states.ts, the statements that make them in src/sql/.
  */
@@ -71,6 +72,11 @@ export class Invitation {
   @Column({ type: "int", default: 0 })
   attempts!: number;
 
+  /** When the first delivery attempt was claimed: temporary refusals are retried for SEND_RETRY_HOURS from then (R10). */
+  @InstantColumn({ nullable: true })
+  firstAttemptAt!: Date | null;
+
+  /** Why the last delivery attempt failed; when FAILED, the mail server's reason with addresses masked (failureReason). */
   @Column({ type: "varchar", length: 500, nullable: true })
   lastError!: string | null;
 

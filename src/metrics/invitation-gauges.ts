@@ -5,7 +5,7 @@ import { Invitation } from "../entities/invitation.js";
 import type { Logger } from "../log.js";
 import type { Clock } from "../services/clock.js";
 
-const STATUSES: readonly StoredInvitationStatus[] = ["SCHEDULED", "SENDING", "SENT", "VERIFIED", "EXPIRED", "CANCELLED"];
+const STATUSES: readonly StoredInvitationStatus[] = ["SCHEDULED", "SENDING", "SENT", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"];
 
 interface InvitationStats {
   byStatus: Map<string, number>;

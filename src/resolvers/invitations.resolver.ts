@@ -74,6 +74,11 @@ export class InvitationResolver {
     return employee;
   }
 
+  @FieldResolver(() => String, { nullable: true, description: "Why the mail server refused it, when FAILED (no full address)" })
+  failureReason(@Root() invitation: Invitation): string | null {
+    return invitation.status === "FAILED" ? invitation.lastError : null;
+  }
+
   @FieldResolver(() => InvitationStatus)
   async status(@Root() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<string> {
     return visibleInvitationStatus(invitation, await ctx.services.queries.now(ctx.tenant()));

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { inTransaction } from "../db/transaction.js";
-import { maskEmail } from "../domain/hire-status.js";
+import { maskEmail, maskEmailsIn } from "../domain/hire-status.js";
 import { linkExpiresAt } from "../domain/invitation-policy.js";
-import { retryDelayMs } from "../domain/retry.js";
+import { afterFailedAttempt, isPermanentRefusal } from "../domain/retry.js";
 import { Employee, Employment, Invitation, Tenant } from "../entities/index.js";
 import type { Logger } from "../log.js";
 import { invitationMail } from "../mail/invitation-mail.js";
@@ -12,6 +12,7 @@ import { claimDue, type Claimed } from "../sql/claimDue.js";
 import { expireLinks } from "../sql/expireLinks.js";
 import type { InvitationsOf } from "../sql/invitationsOf.js";
 import { markSendFailed } from "../sql/markSendFailed.js";
+import { markSendFailedForGood } from "../sql/markSendFailedForGood.js";
 import { markSent } from "../sql/markSent.js";
 import { reclaimLapsed } from "../sql/reclaimLapsed.js";
 import type { Clock } from "./clock.js";
@@ -26,6 +27,8 @@ export interface DispatchSettings {
   publicBaseUrl: string;
   /** How long a worker's claim holds an invitation while sending; longer than the mailer's send timeout (config). */
   sendLeaseMs: number;
+  /** How long temporary refusals are retried, from the first attempt, before the invitation FAILS (config SEND_RETRY_HOURS). */
+  sendRetryMs: number;
 }
 
 type Outcome = "sent" | "refused" | "cancelled";
@@ -166,7 +169,7 @@ export class InvitationDispatch {
 
   /**
    * Mails a claimed invitation with a new link valid until `expiresAt` and marks it SENT with its
-   * event, or SCHEDULED again for a retry with back-off ("refused"). "cancelled": the mail went out
+   * event, or SCHEDULED again for a retry with back-off, or FAILED (both "refused"). "cancelled": the mail went out
    * but the claim no longer holds the invitation (cancelled, replaced, or re-claimed after its lease
    * ran out), so its link was never stored and does not work.
    */
@@ -193,9 +196,30 @@ export class InvitationDispatch {
     return "sent";
   }
 
+  /** A refused or lost delivery: SCHEDULED again for a retry with back-off, or FAILED for good (R10). */
   private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, error: unknown): Promise<void> {
-    const retryAt = new Date(now.getTime() + retryDelayMs(claim.attempts));
+    const { responseCode, response } = (error ?? {}) as { responseCode?: number; response?: string };
     const message = error instanceof Error ? error.message : String(error);
+    const next = afterFailedAttempt({
+      attempt: claim.attempts,
+      firstAttemptAt: claim.firstAttemptAt,
+      now,
+      permanent: isPermanentRefusal(responseCode),
+      retryForMs: this.settings.sendRetryMs,
+    });
+    if ("failed" in next) {
+      // The server's own words (its reply, else the error), never the full address.
+      const reason = maskEmailsIn(typeof response === "string" && response.trim() ? response.trim() : message);
+      await inTransaction(this.manager, async (manager) => {
+        if (!(await markSendFailedForGood(manager, { invitationId: claim.id, claimId: claim.claimId, reason }))) return;
+        const why = next.failed === "refused" ? "refused for good, not retried" : `still refused after ${Math.round(this.settings.sendRetryMs / 3_600_000)} h of retries`;
+        const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)} ${why}: ${reason}`;
+        await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SEND_FAILED", at: now, actor: SYSTEM, detail });
+      });
+      this.log.warn({ invitationId: claim.id, attempts: claim.attempts, responseCode, err: error }, "invitation FAILED: not retried");
+      return;
+    }
+    const { retryAt } = next;
     await inTransaction(this.manager, async (manager) => {
       if (!(await markSendFailed(manager, { invitationId: claim.id, claimId: claim.claimId, retryAt, error: message }))) return;
       const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)}, retry at ${retryAt.toISOString()}: ${message}`;

@@ -175,6 +175,7 @@ function newInvitation(employment: Employment, user: User, email: string, sendAt
     cancelledAt: null,
     tokenHash: null,
     attempts: 0,
+    firstAttemptAt: null,
     lastError: null,
     createdAt: now,
   });

@@ -7,6 +7,8 @@ export interface Claimed {
   employmentId: string;
   email: string;
   attempts: number;
+  /** When the first attempt was claimed (this one's `now` if it is the first). */
+  firstAttemptAt: Date;
   claimId: string;
 }
 
@@ -21,17 +23,19 @@ export async function claimDue(
 ): Promise<Claimed[]> {
   const query = manager
     .createQueryBuilder(Invitation, "i")
-    .select(["i.id", "i.employmentId", "i.email", "i.attempts"])
+    .select(["i.id", "i.employmentId", "i.email", "i.attempts", "i.firstAttemptAt"])
     .where("i.status = 'SCHEDULED' AND i.dueAt <= :now", { now: p.now });
   if ("tenantId" in p) query.andWhere("i.tenantId = :tenantId", { tenantId: p.tenantId });
   else query.andWhere("i.id = :invitationId", { invitationId: p.invitationId });
   const rows = await query.orderBy("i.dueAt", "ASC").limit(p.limit).setLock("pessimistic_write").setOnLocked("skip_locked").getMany();
   if (rows.length === 0) return [];
+  const firstAttemptAt = manager.connection.driver.escape("firstAttemptAt"); // quoted: PostgreSQL folds a bare name to lower case
   await manager
     .createQueryBuilder()
     .update(Invitation)
-    .set({ status: "SENDING", leaseUntil: p.leaseUntil, leasedBy: p.claimId, attempts: () => "attempts + 1" })
+    .set({ status: "SENDING", leaseUntil: p.leaseUntil, leasedBy: p.claimId, attempts: () => "attempts + 1", firstAttemptAt: () => `COALESCE(${firstAttemptAt}, :now)` })
+    .setParameter("now", p.now)
     .whereInIds(rows.map((r) => r.id))
     .execute();
-  return rows.map((r) => ({ id: r.id, employmentId: r.employmentId, email: r.email, attempts: r.attempts + 1, claimId: p.claimId }));
+  return rows.map((r) => ({ id: r.id, employmentId: r.employmentId, email: r.email, attempts: r.attempts + 1, firstAttemptAt: r.firstAttemptAt ?? p.now, claimId: p.claimId }));
 }

@@ -6,7 +6,7 @@ export async function rescheduleInvitation(manager: EntityManager, p: { invitati
   const result = await manager.update(
     Invitation,
     { id: p.invitationId, status: "SCHEDULED" },
-    { email: p.email, sendAt: p.sendAt, dueAt: p.sendAt, attempts: 0, lastError: null },
+    { email: p.email, sendAt: p.sendAt, dueAt: p.sendAt, attempts: 0, firstAttemptAt: null, lastError: null },
   );
   return result.affected === 1;
 }

@@ -53,6 +53,7 @@ describe("linkState", () => {
     ["a sent link before its expiry", invitation("SENT", LATER), NOW, "VALID"],
     ["a scheduled invitation has no link yet", invitation("SCHEDULED"), NOW, "INVALID"],
     ["an invitation being sent has no link yet", invitation("SENDING"), NOW, "INVALID"],
+    ["an invitation the mail server refused for good never had a link", invitation("FAILED"), NOW, "INVALID"],
   ];
   for (const [rule, facts, now, expected] of rows) {
     test(`${rule} → ${expected}`, () => {
@@ -89,6 +90,7 @@ describe("connectStatusOf", () => {
     ["a sent link still valid", { invitation: invitation("SENT", LATER) }, "INVITATION_SENT"],
     ["a sent link past its expiry, not yet marked", { invitation: invitation("SENT", EARLIER) }, "INVITATION_EXPIRED"],
     ["a link marked expired", { invitation: invitation("EXPIRED", EARLIER) }, "INVITATION_EXPIRED"],
+    ["the mail server refused the address for good (R10)", { invitation: invitation("FAILED") }, "INVITATION_FAILED"],
     ["a verified invitation without an account (should not happen)", { invitation: invitation("VERIFIED", LATER) }, "CONNECTED"],
     ["no current invitation while active with an address: about to be planned", { invitation: null }, "INVITATION_SCHEDULED"],
     ["only a cancelled invitation while active with an address: about to be replanned", { invitation: invitation("CANCELLED", LATER) }, "INVITATION_SCHEDULED"],

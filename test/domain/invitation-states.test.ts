@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { StoredInvitationStatus } from "../../src/domain/hire-status.js";
-import { closedReason, linkMayConnect, resendRefusal, startDateReplans } from "../../src/domain/invitation-states.js";
+import { closedReason, linkMayConnect, REPLACEABLE, resendRefusal, startDateReplans, WENT_OUT } from "../../src/domain/invitation-states.js";
 
 const NOW = new Date("2026-03-25T13:00:00Z");
 const LATER = new Date("2026-03-29T22:00:00Z");
@@ -26,8 +26,14 @@ describe("startDateReplans (R8: before sending only)", () => {
     ["SENT", false],
     ["EXPIRED", false],
     ["VERIFIED", false],
+    ["FAILED", false], // refused for good: a new start date does not try the same address again; HR fixes it or resends
   ];
   for (const [status, replans] of rows) test(`current invitation ${status ?? "none"} → ${replans ? "re-planned" : "the link stands"}`, () => assert.equal(startDateReplans(status), replans));
+});
+
+describe("FAILED (R10) is finished", () => {
+  test("nothing replaces it: it stays FAILED in the list, with its reason", () => assert.ok(!REPLACEABLE.includes("FAILED")));
+  test("a new address after it is mailed at once, like one after a sent link", () => assert.ok(WENT_OUT.includes("FAILED")));
 });
 
 describe("resendRefusal", () => {

@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { retryDelayMs } from "../../src/domain/retry.js";
+import { afterFailedAttempt, isPermanentRefusal, retryDelayMs } from "../../src/domain/retry.js";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -37,5 +37,41 @@ describe("retryDelayMs", () => {
     for (const attempt of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.throws(() => retryDelayMs(attempt), Error, String(attempt));
     }
+  });
+});
+
+describe("isPermanentRefusal (R10)", () => {
+  const rows: [number | null, boolean][] = [
+    [550, true],
+    [553, true],
+    [554, true],
+    [503, false], // bad sequence of commands: the client's fault, not the address's
+    [451, false],
+    [421, false],
+    [null, false], // a network error or a timeout
+  ];
+  for (const [code, permanent] of rows) {
+    test(`SMTP ${code ?? "no code"} → ${permanent ? "refused for good" : "temporary, retried"}`, () => {
+      assert.equal(isPermanentRefusal(code), permanent);
+    });
+  }
+});
+
+describe("afterFailedAttempt (R10)", () => {
+  const first = new Date("2026-03-02T08:00:00Z");
+  const at = (ms: number) => new Date(first.getTime() + ms);
+  const retryForMs = 72 * HOUR;
+
+  test("a permanent refusal FAILS at once, even on the first attempt", () => {
+    assert.deepEqual(afterFailedAttempt({ attempt: 1, firstAttemptAt: first, now: first, permanent: true, retryForMs }), { failed: "refused" });
+  });
+  test("a temporary refusal is retried with back-off", () => {
+    assert.deepEqual(afterFailedAttempt({ attempt: 1, firstAttemptAt: first, now: first, permanent: false, retryForMs }), { retryAt: at(30 * SECOND) });
+  });
+  test("the last retry is at the limit, not an hour after it", () => {
+    assert.deepEqual(afterFailedAttempt({ attempt: 50, firstAttemptAt: first, now: at(71.5 * HOUR), permanent: false, retryForMs }), { retryAt: at(72 * HOUR) });
+  });
+  test("72 hours after the first attempt, a temporary refusal FAILS", () => {
+    assert.deepEqual(afterFailedAttempt({ attempt: 80, firstAttemptAt: first, now: at(72 * HOUR), permanent: false, retryForMs }), { failed: "gave up" });
   });
 });

@@ -17,14 +17,16 @@ export interface TestSmtp {
   url: string;
   /** Messages the server accepted (answered 250 to), in arrival order. */
   received: ReceivedMail[];
+  /** Every RCPT TO address the server was asked for, accepted or refused, in arrival order: one per delivery attempt. */
+  recipientsTried: string[];
   /** Resolves once `count` messages have arrived in total. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
-  /** Answers the next `n` messages' DATA with a 451 temporary failure (with `reason` as its text); they are not received. */
-  refuseNext(n: number, reason?: string): void;
+  /** Answers the next `n` messages' DATA with a 451 temporary failure (or `code`, e.g. 550), with `reason` as its text; they are not received. */
+  refuseNext(n: number, reason?: string, code?: number): void;
   /** Forgets the refusals still to come (refuseNext and refuseRecipients). */
   stopRefusing(): void;
-  /** From now on, answers RCPT TO of every address matching `pattern` with a 451 temporary failure (`reason`): those mails are not received. */
-  refuseRecipients(pattern: RegExp, reason?: string): void;
+  /** From now on, answers RCPT TO of every address matching `pattern` with a 451 temporary failure (or `code`, e.g. 550 for good) and `reason`: those mails are not received. */
+  refuseRecipients(pattern: RegExp, reason?: string, code?: number): void;
   /** Delays the answer to the next message's DATA by `ms`; if its client disconnects meanwhile, it is not received. */
   holdNext(ms: number): void;
   /** From now on, accept nothing: every message waits (its client too) until `resume()`. */
@@ -41,8 +43,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const waiters = new Set<() => void>();
   const closedSessions = new Set<string>();
   let refusals = 0;
-  let refusedRecipients: { pattern: RegExp; reason: string } | null = null;
+  const recipientsTried: string[] = [];
+  let refusedRecipients: { pattern: RegExp; reason: string; code: number } | null = null;
   let refusalText = "Temporary failure, try again later (test refusal)";
+  let refusalCode = 451;
   const holds: number[] = [];
   let gate: { opened: Promise<void>; open: () => void } | null = null;
 
@@ -53,8 +57,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     logger: false,
     closeTimeout: 200,
     onRcptTo(address, _session, callback) {
-      const refused = refusedRecipients && refusedRecipients.pattern.test(address.address) ? refusedRecipients.reason : null;
-      callback(refused ? temporaryFailure(refused) : undefined);
+      recipientsTried.push(address.address);
+      const refused = refusedRecipients && refusedRecipients.pattern.test(address.address) ? refusedRecipients : null;
+      callback(refused ? refusal(refused.reason, refused.code) : undefined);
     },
     onClose(session: SMTPServerSession) {
       closedSessions.add(session.id);
@@ -75,7 +80,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
       stream.on("end", () => {
         void (async () => {
-          if (refuse) return callback(temporaryFailure(refusalText));
+          if (refuse) return callback(refusal(refusalText, refusalCode));
           if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
           if (gate) await gate.opened;
           // A client that left before our answer never learnt that the message was accepted: it was not delivered.
@@ -117,6 +122,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    recipientsTried,
     waitFor(count, timeoutMs = 10_000) {
       return new Promise<ReceivedMail[]>((resolve, reject) => {
         const check = () => {
@@ -145,12 +151,13 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       refusals = 0;
       refusedRecipients = null;
     },
-    refuseRecipients(pattern, reason = "Mailbox temporarily unavailable (test refusal)") {
-      refusedRecipients = { pattern, reason };
+    refuseRecipients(pattern, reason = "Mailbox temporarily unavailable (test refusal)", code = 451) {
+      refusedRecipients = { pattern, reason, code };
     },
-    refuseNext(n, reason = "Temporary failure, try again later (test refusal)") {
+    refuseNext(n, reason = "Temporary failure, try again later (test refusal)", code = 451) {
       refusals += n;
       refusalText = reason;
+      refusalCode = code;
     },
     holdNext(ms) {
       holds.push(ms);
@@ -182,5 +189,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
 }
 
 function temporaryFailure(message: string): Error {
-  return Object.assign(new Error(message.replace(/^\d{3} /, "")), { responseCode: 451 });
+  return refusal(message, 451);
+}
+
+function refusal(message: string, code: number): Error {
+  return Object.assign(new Error(message.replace(/^\d{3} /, "")), { responseCode: code });
 }

@@ -34,6 +34,7 @@ export enum InvitationStatus {
   VERIFIED = "VERIFIED",
   EXPIRED = "EXPIRED",
   CANCELLED = "CANCELLED",
+  FAILED = "FAILED",
 }
 
 export enum ConnectStatus {
@@ -43,6 +44,7 @@ export enum ConnectStatus {
   INVITATION_SCHEDULED = "INVITATION_SCHEDULED",
   INVITATION_SENT = "INVITATION_SENT",
   INVITATION_EXPIRED = "INVITATION_EXPIRED",
+  INVITATION_FAILED = "INVITATION_FAILED",
   CONNECTED = "CONNECTED",
   CANCELLED = "CANCELLED",
 }
@@ -80,6 +82,7 @@ registerEnumType(ConnectStatus, {
     INVITATION_SCHEDULED: { description: "An invitation will be sent at Invitation.sendAt." },
     INVITATION_SENT: { description: "Sent; its link is valid until Invitation.expiresAt." },
     INVITATION_EXPIRED: { description: "The link expired unused; HR can resend." },
+    INVITATION_FAILED: { description: "The mail server refused the address for good (Invitation.failureReason); fix it or resend." },
     CONNECTED: { description: "The Connect account exists; the user can log in." },
     CANCELLED: { description: "The employment was rejected or cancelled before the account existed." },
   },

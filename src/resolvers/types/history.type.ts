@@ -28,7 +28,7 @@ registerEnumType(EmploymentEventKind, {
     REGISTERED: { description: "The hire was registered (by registerHire or an import)." },
     PLANNED: { description: "The invitation was planned: when it goes out, and to which (masked) address." },
     SENT: { description: "The invitation e-mail was delivered." },
-    SEND_FAILED: { description: "A delivery attempt failed; it is retried later." },
+    SEND_FAILED: { description: "A delivery attempt failed: it is retried later, or (refused for good, or retried for too long) the invitation FAILED." },
     EXPIRED: { description: "The link expired unused." },
     RESENT: { description: "HR sent a new link; every earlier link stopped working." },
     VERIFIED: { description: "The hire confirmed the link." },

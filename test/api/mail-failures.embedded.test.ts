@@ -1,0 +1,7 @@
+import { mailFailuresSuite } from "./mail-failures.suite.js";
+import { freshDataDir } from "../support/services.js";
+
+mailFailuresSuite("the embedded database and job store", async () => {
+  const data = await freshDataDir();
+  return { env: { DATA_DIR: data.dir }, cleanup: data.remove };
+});
