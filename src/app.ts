@@ -144,7 +144,7 @@ export class App {
     this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
         importLimits: this.httpTuning.importLimits,
         rateLimits: this.rateLimits,
-        idempotency: idempotency(this.dataSource, this.services, this.log, { ...defaultIdempotencySettings, ...this.httpTuning.idempotency }),
+        idempotency: idempotency(this.dataSource, this.services, this.rateLimits, this.log, { ...defaultIdempotencySettings, ...this.httpTuning.idempotency }),
         trustProxyHops: this.config.trustProxyHops,
         observability: { registry: this.metrics, agenda: this.jobs.agenda, metricsToken: this.config.metricsToken },
       }));

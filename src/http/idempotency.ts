@@ -9,6 +9,7 @@ import { answerIdempotencyKey, findIdempotencyKey } from "../sql/answerIdempoten
 import { claimIdempotencyKey, reclaimIdempotencyKey, type IdempotencyClaim, releaseIdempotencyKey, renewIdempotencyKey } from "../sql/claimIdempotencyKey.js";
 import { deleteExpiredIdempotencyKeys } from "../sql/deleteExpiredIdempotencyKeys.js";
 import type { Services } from "../services/index.js";
+import type { RateLimits } from "./rate-limits.js";
 import type { CallerLocals } from "./request-log.js";
 import { MAX_TOKENS } from "./graphql.js";
 import { Refusal, sendError } from "./refusals.js";
@@ -42,7 +43,13 @@ const NOT_DONE = new Set(["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "RATE_
  * is free at once); a claim whose process died is free once it has not been renewed for `staleMs`.
  * Queries, and requests without a valid API key (nothing runs for them), ignore the header.
  */
-export function idempotency(dataSource: DataSource, services: Services, log: Logger, settings: IdempotencySettings = defaultIdempotencySettings): RequestHandler {
+export function idempotency(
+  dataSource: DataSource,
+  services: Services,
+  rateLimits: Pick<RateLimits, "consumeKey">,
+  log: Logger,
+  settings: IdempotencySettings = defaultIdempotencySettings,
+): RequestHandler {
   const manager = dataSource.manager;
   let sweptAt = 0;
 
@@ -88,6 +95,8 @@ export function idempotency(dataSource: DataSource, services: Services, log: Log
       const staleBefore = new Date(now.getTime() - settings.staleMs);
       const kept = await claimOrFind(claim, staleBefore);
       if (kept) {
+        if (principal.keyId) await rateLimits.consumeKey(principal.keyId); // Apollo's context counts the requests that run
+
         if (kept.fingerprint !== claim.fingerprint) {
           throw new Refusal(422, "CONFLICT", "This Idempotency-Key was used for another request in the last 24 hours: use a new key for a new request");
         }
@@ -132,6 +141,7 @@ function keepAnswer(
       (isUnreachable(error) ? log.warn : log.error).call(log, { err: error }, "idempotency: could not keep an answer");
     }
   };
+  res.on("finish", () => void settle(null)); // sent without res.send (a stream): nothing to keep, the key is free again
   const send = res.send.bind(res);
   res.send = ((body?: unknown) => {
     res.send = send;
