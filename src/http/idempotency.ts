@@ -96,7 +96,6 @@ export function idempotency(
       const kept = await claimOrFind(claim, staleBefore);
       if (kept) {
         if (principal.keyId) await rateLimits.consumeKey(principal.keyId); // Apollo's context counts the requests that run
-
         if (kept.fingerprint !== claim.fingerprint) {
           throw new Refusal(422, "CONFLICT", "This Idempotency-Key was used for another request in the last 24 hours: use a new key for a new request");
         }
