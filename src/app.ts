@@ -16,6 +16,7 @@ import { createApollo } from "./http/graphql.js";
 import { graphqlMetricsPlugin } from "./http/graphql-metrics.js";
 import type { ImportLimits } from "./http/import-routes.js";
 import { RateLimits } from "./http/rate-limits.js";
+import { defaultIdempotencySettings, idempotency, type IdempotencySettings } from "./http/idempotency.js";
 import { createHttpApp } from "./http/server.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
 import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
@@ -42,6 +43,8 @@ export interface AppOptions {
   importLimits?: Partial<ImportLimits>;
   /** How often an api process adds its per-key request counts to the shared ones (default 1 s). */
   rateLimitSyncMs?: number;
+  /** For tests: how long an Idempotency-Key is kept, when a claim goes stale (src/http/idempotency.ts). */
+  idempotency?: Partial<IdempotencySettings>;
 }
 
 /**
@@ -65,7 +68,7 @@ export class App {
     private readonly jobTuning: JobTuning,
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
-    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs">,
+    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency">,
     /** This process's Prometheus metrics, served at /metrics. */
     readonly metrics: Registry,
   ) {}
@@ -141,6 +144,7 @@ export class App {
     this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
         importLimits: this.httpTuning.importLimits,
         rateLimits: this.rateLimits,
+        idempotency: idempotency(this.dataSource, this.services, this.rateLimits, this.log, { ...defaultIdempotencySettings, ...this.httpTuning.idempotency }),
         trustProxyHops: this.config.trustProxyHops,
         observability: { registry: this.metrics, agenda: this.jobs.agenda, metricsToken: this.config.metricsToken },
       }));

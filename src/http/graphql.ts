@@ -66,7 +66,7 @@ interface ValidationFailure {
 }
 
 /** Tokens one document may have: graphql-js's parser stops there, before it builds a tree of the rest. */
-const MAX_TOKENS = 2000;
+export const MAX_TOKENS = 2000;
 
 /**
  * Limits on what one request may ask: depth, aliases, directives, tokens and an estimated cost, so

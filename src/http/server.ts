@@ -1,4 +1,4 @@
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { ApolloServer } from "@apollo/server";
 import { GraphQLError } from "graphql";
@@ -26,6 +26,8 @@ export interface Probes {
 export interface HttpOptions {
   importLimits?: Partial<ImportLimits>;
   rateLimits: RateLimits;
+  /** The Idempotency-Key of GraphQL mutations (src/http/idempotency.ts); without it the header is ignored. */
+  idempotency?: RequestHandler;
   /** Proxies in front of us whose X-Forwarded-For names the client (0: none). */
   trustProxyHops?: number;
   /** Request logs, metrics and the operator routes (/metrics, /admin/jobs). */
@@ -69,6 +71,7 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
   if (apollo) app.use(
     "/graphql",
     express.json({ limit: "10mb" }),
+    ...(options.idempotency ? [options.idempotency] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const done = (res.locals as CallerLocals).authentication; // by the request log, once per request

@@ -1,0 +1,7 @@
+import { idempotencySuite } from "./idempotency.suite.js";
+import { freshDataDir } from "../support/services.js";
+
+idempotencySuite("the embedded database and job store", async () => {
+  const data = await freshDataDir();
+  return { env: { DATA_DIR: data.dir }, cleanup: data.remove };
+});
