@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Invitation } from "../../src/entities/index.js";
 import { Clock } from "../../src/services/clock.js";
 import { EXPIRE_DUE_INVITATIONS, SEND_INVITATION } from "../../src/jobs/invitation.jobs.js";
-import { errorCode, startTestApp, type TestApp } from "../support/app.js";
+import { errorCode, startOn, type Environment, type TestApp } from "../support/app.js";
 import { createTenant } from "../support/fixtures.js";
 import {
   ACCOUNT_STATUS,
@@ -30,26 +30,20 @@ const VERIFY = `mutation($token: String!) { verifyInvitation(token: $token) { co
  * The hire flow (R1–R3, R5–R8) end to end: through the HTTP endpoint, on a real database and job
  * store, with a real SMTP server receiving the mail. `environment` names the stores.
  */
-export function hireFlowSuite(label: string, environment: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>): void {
+export function hireFlowSuite(label: string, environment: Environment): void {
   describe(`the hire flow on ${label}`, () => {
     let t: TestApp;
     let smtp: TestSmtp;
-    let cleanup: () => Promise<void>;
+    let stop: () => Promise<void>;
     const clock = new Clock();
 
     before(async () => {
       smtp = await startTestSmtp();
-      const stores = await environment();
-      cleanup = stores.cleanup;
-      t = await startTestApp(
-        { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com", MAIL_FROM: "HR <hr@example.com>" },
-        { clock, jobTuning: { lockLifetimeMs: 4000, sweepInterval: "1 hour" } },
-      );
+      ({ t, stop } = await startOn(environment, smtp, { clock, env: { MAIL_FROM: "HR <hr@example.com>" }, jobTuning: { lockLifetimeMs: 4000 } }));
     });
     after(async () => {
-      await t?.stop();
+      await stop?.();
       await smtp?.close();
-      await cleanup?.();
     });
 
     describe("the SPEC's worked examples (sandbox clock at 2026-03-25 14:00 Stockholm)", () => {

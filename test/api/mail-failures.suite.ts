@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Clock } from "../../src/services/clock.js";
-import { startTestApp, type TestApp } from "../support/app.js";
+import { startOn, type Environment, type TestApp } from "../support/app.js";
 import { ACCOUNT_STATUS, address, advance, hrTenant, mailsTo, register, sandboxTenant, statusAfterSend, tokenMailedTo, type HrTenant } from "../support/hires.js";
 import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 
@@ -20,26 +20,20 @@ const exactly = (email: string) => new RegExp(`^${email.replace(/[.*+?^${}()|[\]
  * R10, mail that fails for good: through the HTTP endpoint, on a real database and job store, with
  * a real SMTP server that refuses chosen addresses for good (550) or for now (451).
  */
-export function mailFailuresSuite(label: string, environment: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>): void {
+export function mailFailuresSuite(label: string, environment: Environment): void {
   describe(`mail that fails (R10) on ${label}`, () => {
     let t: TestApp;
     let smtp: TestSmtp;
-    let cleanup: () => Promise<void>;
+    let stop: () => Promise<void>;
     const clock = new Clock();
 
     before(async () => {
       smtp = await startTestSmtp();
-      const stores = await environment();
-      cleanup = stores.cleanup;
-      t = await startTestApp(
-        { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com", MAIL_FROM: "HR <hr@example.com>", METRICS_TOKEN },
-        { clock, jobTuning: { lockLifetimeMs: 4000, sweepInterval: "1 hour" } },
-      );
+      ({ t, stop } = await startOn(environment, smtp, { clock, env: { MAIL_FROM: "HR <hr@example.com>", METRICS_TOKEN }, jobTuning: { lockLifetimeMs: 4000 } }));
     });
     after(async () => {
-      await t?.stop();
+      await stop?.();
       await smtp?.close();
-      await cleanup?.();
     });
 
     const employment = async (tenant: HrTenant, id: string) => (await t.gql(EMPLOYMENT, { id }, tenant.key)).data.employment;

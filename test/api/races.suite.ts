@@ -2,8 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import type { AppOptions } from "../../src/app.js";
-import { startTestApp, type TestApp } from "../support/app.js";
+import { startOn, type Environment, type TestApp } from "../support/app.js";
 import { ACCOUNT_STATUS, ADVANCE, EMPLOYMENT, address, advance, hrTenant, register, sandboxTenant, type HrTenant } from "../support/hires.js";
 import {
   CANCEL,
@@ -44,25 +43,9 @@ const HOLD_SECOND = LEASE - SPARE;
 const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created unchanged failed employments { id } } }`;
 const INVITATION_COUNT = `query($status: InvitationStatus) { invitations(first: 1, status: $status) { totalCount } }`;
 
-export type Environment = () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
 
 /** The problems among answerProblem's verdicts. */
 const some = (...problems: (string | null)[]) => problems.filter((p): p is string => p !== null);
-
-/** The service on fresh stores of `environment`, mailing through `smtp`; `stop` also removes the stores. */
-async function startOn(environment: Environment, smtp: TestSmtp, options: AppOptions = {}): Promise<{ t: TestApp; stop: () => Promise<void> }> {
-  const stores = await environment();
-  try {
-    const t = await startTestApp(
-      { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com" },
-      { ...options, jobTuning: { sweepInterval: "1 hour", ...options.jobTuning } },
-    );
-    return { t, stop: () => t.stop().finally(stores.cleanup) };
-  } catch (error) {
-    await stores.cleanup();
-    throw error;
-  }
-}
 
 /**
  * R8's promise under concurrency: changes that arrive at the same moment end as if they had run one

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { App, type AppOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/log.js";
+import type { TestSmtp } from "./smtp.js";
 
 export interface TestApp {
   app: App;
@@ -57,3 +58,28 @@ export async function postGraphQL<T>(baseUrl: string, query: string, variables?:
 
 /** The contract's error code of the first error, for assertions. */
 export const errorCode = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code;
+
+/** Fresh stores for one suite (a database, a job store, a data folder) and how to remove them. */
+export type Environment = () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
+
+/**
+ * The service on fresh stores of `environment`, mailing through `smtp` with links on
+ * https://onboarding.example.com and no sweep unless `options` asks for one; `stop` also removes the stores.
+ */
+export async function startOn(
+  environment: Environment,
+  smtp: TestSmtp,
+  options: AppOptions & { env?: Record<string, string> } = {},
+): Promise<{ t: TestApp; stop: () => Promise<void> }> {
+  const stores = await environment();
+  try {
+    const t = await startTestApp(
+      { ...stores.env, SMTP_URL: smtp.url, PUBLIC_BASE_URL: "https://onboarding.example.com", ...options.env },
+      { ...options, jobTuning: { sweepInterval: "1 hour", ...options.jobTuning } },
+    );
+    return { t, stop: () => t.stop().finally(stores.cleanup) };
+  } catch (error) {
+    await stores.cleanup();
+    throw error;
+  }
+}
