@@ -140,11 +140,11 @@ export interface Child {
  */
 export const childEntry = process.env.BENCH_ENTRY === "fixture" ? "dist/test/fixtures/service-process.js" : "dist/src/main.js";
 
-export async function startChild(env: Record<string, string>): Promise<Child> {
+export async function startChild(env: Record<string, string>, entry = childEntry): Promise<Child> {
   const port = await freePort();
   // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of each service process (written when it stops)
   const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...flags, path.join(projectRoot, childEntry)], {
+  const child = spawn(process.execPath, [...flags, path.join(projectRoot, entry)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
   });

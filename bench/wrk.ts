@@ -1,0 +1,113 @@
+// accountStatus against a fair anchor (issue #16): both sides in processes of their own, loaded by wrk
+// (a C load generator, Debian package `wrk`) in a third process, so neither side pays for the load.
+//   npm run build && node dist/bench/wrk.js
+//   BENCH_WRK="-t2 -c16 -d8s"   wrk's threads, connections and duration (after a 2 s warm-up with the same)
+//   BENCH_STORES=mariadb,embedded   which databases the service runs on
+// Side by side, in one run:
+//  - bare: Apollo Server 5 + express 5 answering `{ status }` (bench/support/bare-apollo.ts), NODE_ENV=production;
+//  - the service (dist/src/main.js, ROLE=api, NODE_ENV=production, LOG_LEVEL=warn, the per-key rate
+//    limit out of reach) answering accountStatus of one hire with one HR_ADMIN key, on MariaDB (with a
+//    PostgreSQL job store) and on the embedded database.
+// Prints req/s, p50, p99 and the ratios to bare. Asserts nothing.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createTenants, freshJobStore, freshMariaDb, gqlAt, importHires, serviceEnv, startChild, type Child } from "./support/burst.js";
+import { startSmtpSink } from "./support/smtp-sink.js";
+
+const run = promisify(execFile);
+const WRK = (process.env.BENCH_WRK ?? "-t2 -c16 -d8s").split(" ").filter(Boolean);
+const STORES = (process.env.BENCH_STORES ?? "mariadb,embedded").split(",");
+
+// the query of bench/status.ts and test/support/hires.ts (ACCOUNT_STATUS)
+const ACCOUNT_STATUS = `query Status($id: ID!) {
+  accountStatus(employeeId: $id) { employeeId connectStatus email
+    invitation { id email status sendAt sentAt expiresAt verifiedAt attempts lastError }
+    connectAccount { id email method createdAt } } }`;
+
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+const LUA = `wrk.method = "POST"
+wrk.body = os.getenv("WRK_BODY")
+wrk.headers["Content-Type"] = "application/json"
+local auth = os.getenv("WRK_AUTH")
+if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+`;
+
+const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!;
+
+async function wrk(script: string, url: string, body: string, auth: string, args: string[]): Promise<Figures> {
+  const { stdout } = await run("wrk", [...args, "--latency", "-s", script, url], { env: { ...process.env, WRK_BODY: body, WRK_AUTH: auth } });
+  const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const percentile = (p: string) => {
+    const match = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)$`, "m").exec(stdout);
+    return match ? toMs(match[1]!, match[2]!) : NaN;
+  };
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  return { perSecond, p50: percentile("50"), p99: percentile("99"), non2xx };
+}
+
+/** A 2 s warm-up, then the measured run; checks once that the body answers data, not errors. */
+async function measure(script: string, baseUrl: string, body: string, auth: string): Promise<Figures> {
+  const check = await fetch(`${baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) }, body });
+  const answer = (await check.json()) as { data?: unknown; errors?: unknown };
+  if (!answer.data || answer.errors) throw new Error(`the query fails: ${JSON.stringify(answer)}`);
+  const duration = WRK.findIndex((a) => a.startsWith("-d"));
+  await wrk(script, `${baseUrl}/graphql`, body, auth, [...WRK.filter((_, i) => i !== duration), "-d2s"]);
+  return wrk(script, `${baseUrl}/graphql`, body, auth, WRK);
+}
+
+const line = (label: string, f: Figures, bare?: Figures) =>
+  console.log(
+    `  ${label.padEnd(34)}${Math.round(f.perSecond).toString().padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(6)} ms   p99 ${f.p99.toFixed(2).padStart(6)} ms` +
+      (bare ? `   ${((f.perSecond / bare.perSecond) * 100).toFixed(0).padStart(3)} % of bare, p99 ${(f.p99 / bare.p99).toFixed(1)}× bare` : "") +
+      (f.non2xx ? `   (${f.non2xx} non-2xx!)` : ""),
+  );
+
+const dir = await mkdtemp(path.join(tmpdir(), "bench-wrk-"));
+const script = path.join(dir, "post.lua");
+await writeFile(script, LUA);
+const children: Child[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+console.log(`accountStatus under wrk ${WRK.join(" ")} (after a 2 s warm-up), ${new Date().toISOString()}`);
+try {
+  const bare = await startChild({ NODE_ENV: "production" }, "dist/bench/support/bare-apollo.js");
+  children.push(bare);
+  const bareFigures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "");
+  line("bare Apollo Server, { status }", bareFigures);
+
+  const sink = await startSmtpSink();
+  cleanups.push(() => sink.close());
+  for (const store of STORES) {
+    let env: Record<string, string>;
+    if (store === "mariadb") {
+      const [db, jobs] = [await freshMariaDb(), await freshJobStore()];
+      cleanups.push(db.drop, jobs.drop);
+      env = serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url });
+    } else {
+      const dataDir = path.join(dir, "embedded");
+      env = serviceEnv({ database: "", jobs: "", smtp: sink.url }, { DATA_DIR: dataDir });
+      delete env.DATABASE_URL;
+      delete env.JOBS_URL;
+    }
+    const api = await startChild({ ...env, ROLE: store === "embedded" ? "all" : "api", NODE_ENV: "production" });
+    children.push(api);
+    const gql = gqlAt(api.url);
+    const [tenant] = await createTenants(gql, ["Europe/Stockholm"]);
+    const { employeeIds } = await importHires(gql, [tenant!], 1, "2031-03-03");
+    const body = JSON.stringify({ query: ACCOUNT_STATUS, variables: { id: employeeIds[0]!.id } });
+    line(`the service, accountStatus, ${store}`, await measure(script, api.url, body, `Bearer ${tenant!.key}`), bareFigures);
+    await api.stop();
+  }
+} finally {
+  for (const child of children) await child.stop();
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+}
