@@ -47,7 +47,7 @@ async function wrk(script: string, url: string, body: string, auth: string, args
   const { stdout } = await run("wrk", [...args, "--latency", "-s", script, url], { env: { ...process.env, WRK_BODY: body, WRK_AUTH: auth } });
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const percentile = (p: string) => {
-    const match = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)$`, "m").exec(stdout);
+    const match = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, "m").exec(stdout);
     return match ? toMs(match[1]!, match[2]!) : NaN;
   };
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
