@@ -29,6 +29,9 @@ import type { Logger } from "./log.js";
 import { buildAppSchema } from "./schema/build-schema.js";
 import { Clock } from "./services/clock.js";
 import { createServices, type Services } from "./services/index.js";
+import { defaultRelaySettings, WebhookRelay, type RelaySettings } from "./services/webhook-relay.js";
+import { createResolveHost } from "./webhooks/target-addresses.js";
+import { WebhookSender } from "./webhooks/webhook-sender.js";
 
 export interface AppOptions {
   clock?: Clock;
@@ -45,6 +48,8 @@ export interface AppOptions {
   rateLimitSyncMs?: number;
   /** For tests: how long an Idempotency-Key is kept, when a claim goes stale (src/http/idempotency.ts). */
   idempotency?: Partial<IdempotencySettings>;
+  /** For tests: how often the webhook relay polls, its timeout and lease (src/services/webhook-relay.ts). */
+  webhookRelay?: Partial<RelaySettings>;
 }
 
 /**
@@ -71,6 +76,8 @@ export class App {
     private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency">,
     /** This process's Prometheus metrics, served at /metrics. */
     readonly metrics: Registry,
+    /** Webhook deliveries (R11), run where jobs run. */
+    readonly webhookRelay: WebhookRelay,
   ) {}
 
   get agenda(): Agenda {
@@ -105,6 +112,7 @@ export class App {
       const metrics = createMetricsRegistry();
       const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log, timeouts: { sendMs: config.smtpSendTimeoutMs } }), metrics);
       const clock = options.clock ?? new Clock();
+      const resolveHost = createResolveHost(config.dnsServers);
       registerInvitationGauges(metrics, dataSource, clock, log);
       const services = createServices({
         dataSource,
@@ -115,11 +123,20 @@ export class App {
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
         dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs, sendRetryMs: config.sendRetryMs },
         lookupTxt: createTxtLookup({ servers: config.dnsServers }),
+        resolveHost,
+        webhookTargets: { production: config.production, allowPrivate: config.webhookAllowPrivateTargets },
         log,
       });
+      const relay = new WebhookRelay(
+        dataSource,
+        clock,
+        new WebhookSender({ resolve: resolveHost, allowPrivate: config.webhookAllowPrivateTargets, timeoutMs: options.webhookRelay?.timeoutMs ?? defaultRelaySettings.timeoutMs }),
+        { ...defaultRelaySettings, ...options.webhookRelay },
+        log,
+      );
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
-      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options, metrics);
+      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options, metrics, relay);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
       if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -158,6 +175,8 @@ export class App {
       if (this.config.role === "worker" && this.config.workerNice > 0) lowerCpuPriority(this.config.workerNice, this.log);
       await this.jobs.agenda.start();
       await scheduleSweep(this.jobs.agenda, this.jobTuning);
+      this.services.eventsWritten.on(() => this.webhookRelay.kick());
+      this.webhookRelay.start();
       this.workerStarted = true;
     }
     this.log.info({ url: this.url, role: this.config.role, jobStore: this.jobs.kind }, "started");
@@ -172,6 +191,7 @@ export class App {
     else if (this.httpServer.listening) await new Promise((resolve) => this.httpServer.close(resolve));
     this.rateLimits?.close();
     if (this.workerStarted) {
+      await this.webhookRelay.stop();
       const result = await this.jobs.agenda.drain({ timeout: jobGraceMs, closeConnection: false });
       if (result.timedOut) this.log.warn({ running: result.running }, "jobs still running at shutdown; their locks will expire");
     }

@@ -52,6 +52,11 @@ export interface Config {
    * undefined: the system's resolvers.
    */
   dnsServers: string[] | undefined;
+  /**
+   * Webhook endpoints may be (or resolve to) loopback, private, link-local or other non-public
+   * addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS=true: on-premises receivers, tests). Off: refused (R11, SSRF).
+   */
+  webhookAllowPrivateTargets: boolean;
 }
 
 /** What a lease must have beyond the send timeout: the time to record the send once the SMTP server accepted it. */
@@ -171,6 +176,11 @@ const environment = z.object({
     .optional()
     .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.split(",").map((entry) => parseDnsServer(entry.trim()))))
     .refine((servers): servers is string[] | undefined => servers === undefined || servers.every((s) => s !== null), { message: DNS_SERVERS_MESSAGE }),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === "" || ["true", "false"].includes(v), { message: "WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false" }),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -227,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendLeaseMs: e.SEND_LEASE_SECONDS * 1000,
     sendRetryMs: e.SEND_RETRY_HOURS * 3_600_000,
     dnsServers: e.DNS_SERVERS as string[] | undefined,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === "true",
   };
 }
 
