@@ -1,4 +1,5 @@
 import { ApiKeyResolver } from "./api-key.resolver.js";
+import { BulkResendResolver } from "./bulk-resend.resolver.js";
 import { VerifiedDomainResolver } from "./domains.resolver.js";
 import { EmployeeFieldsResolver, EmploymentFieldsResolver, UserFieldsResolver } from "./hire-fields.resolver.js";
 import { EmploymentHistoryResolver } from "./history.resolver.js";
@@ -23,6 +24,7 @@ export const resolvers = [
   EmploymentHistoryResolver,
   UserFieldsResolver,
   InvitationResolver,
+  BulkResendResolver,
   VerificationResolver,
   TestClockResolver,
 ] as const;

@@ -3,6 +3,7 @@ import type { EntityManager } from "typeorm";
 import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/invitation-policy.js";
 import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
 import { cancelInvitation } from "../sql/cancelInvitation.js";
+import { cancelInvitations } from "../sql/cancelInvitations.js";
 import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
 import { connectedDetail, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
 import type { AfterCommit } from "./invitation-jobs.js";
@@ -104,6 +105,25 @@ export class InvitationPlanner {
     const { invitationId } = await this.scheduleOne(manager, employment, user, email, now, now);
     after.sendNow.push(invitationId);
     return invitationId;
+  }
+
+  /**
+   * resend for many employments at once (a bulk resend): each gets a new invitation due now, every
+   * earlier link stops working. The sends are queued on `after` as due now, so that a bulk `after`
+   * hands them to the burst (one job for the tenant), not one send each. One statement per table
+   * for the batch, one UPDATE per employment. The caller holds the employments' locks.
+   */
+  async resendMany(manager: EntityManager, hires: readonly { employment: Employment; user: User; email: string }[], now: Date, after: AfterCommit): Promise<void> {
+    if (hires.length === 0) return;
+    const current = hires.map((h) => h.employment.currentInvitationId).filter((id): id is string => id !== null);
+    await cancelInvitations(manager, { invitationIds: current, now });
+    const invitations = hires.map((h) => newInvitation(h.employment, h.user, h.email, now, now));
+    await manager.insert(Invitation, invitations);
+    for (const [i, { employment }] of hires.entries()) {
+      employment.currentInvitationId = invitations[i]!.id;
+      await manager.update(Employment, { id: employment.id }, { currentInvitationId: employment.currentInvitationId });
+    }
+    after.sendNow.push(...invitations.map((invitation) => invitation.id));
   }
 
   /** Cancels the employment's current invitation if it is unfinished (or in `states`). */
