@@ -13,7 +13,8 @@ export type ConnectStatus =
   | "INVITATION_EXPIRED"
   | "INVITATION_FAILED"
   | "CONNECTED"
-  | "CANCELLED";
+  | "CANCELLED"
+  | "DISCONNECTED";
 export type LinkState = "VALID" | "EXPIRED" | "USED" | "INVALID";
 export type ReviewStatus = "NOT_REQUIRED" | "PENDING" | "APPROVED" | "REJECTED";
 

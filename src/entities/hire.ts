@@ -86,6 +86,14 @@ export class Employment {
 
   @InstantColumn({ nullable: true })
   cancelledAt!: Date | null;
+
+  /** R9: the last day of the employment ("YYYY-MM-DD"), when HR has set one. */
+  @Column({ type: "date", nullable: true })
+  endDate!: string | null;
+
+  /** R9: when the Connect link is (or was) removed: 00:00 tenant-local on endDate + 1 + disconnectAfterDays. */
+  @InstantColumn({ nullable: true })
+  disconnectAt!: Date | null;
 }
 
 /** The login identity inside the HR system, created from the user template (R1). One per employee. */
@@ -111,7 +119,7 @@ export class User {
   createdAt!: Date;
 }
 
-export type ConnectMethod = "EMAIL_VERIFICATION" | "VERIFIED_DOMAIN";
+export type ConnectMethod = "EMAIL_VERIFICATION" | "VERIFIED_DOMAIN" | "EXISTING_ACCOUNT";
 
 /** The identity account the user logs in with. Its existence is what "connected" means. */
 @Entity({ name: "connect_account" })
@@ -134,4 +142,11 @@ export class ConnectAccount {
 
   @InstantColumn()
   createdAt!: Date;
+
+  /**
+   * R9: when a leaver's Connect link was removed (null: linked). The account itself stays, so a
+   * rehire is re-linked to it (method EXISTING_ACCOUNT) instead of being invited again.
+   */
+  @InstantColumn({ nullable: true })
+  disconnectedAt!: Date | null;
 }

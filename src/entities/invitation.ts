@@ -76,6 +76,10 @@ export class Invitation {
   @InstantColumn({ nullable: true })
   firstAttemptAt!: Date | null;
 
+  /** R10: when the one reminder (a new link with the same expiry) went out, if one did. */
+  @InstantColumn({ nullable: true })
+  remindedAt!: Date | null;
+
   /** Why the last delivery attempt failed; when FAILED, the mail server's reason with addresses masked (failureReason). */
   @Column({ type: "varchar", length: 500, nullable: true })
   lastError!: string | null;

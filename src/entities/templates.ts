@@ -14,6 +14,10 @@ export class UserTemplate {
   @Column({ type: "varchar", length: 100 })
   name!: string;
 
+  /** R9: overrides the tenant's disconnectAfterDays for users made from this template, when set. */
+  @Column({ type: "int", nullable: true })
+  disconnectAfterDays!: number | null;
+
   @InstantColumn()
   createdAt!: Date;
 }

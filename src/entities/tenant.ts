@@ -40,6 +40,14 @@ export class Tenant {
   @Column({ type: "varchar", length: 64 })
   domainVerificationToken!: string;
 
+  /** R9: days after a leaver's end date until the Connect link is removed (a user template may override it). */
+  @Column({ type: "int", default: 5 })
+  disconnectAfterDays!: number;
+
+  /** R10: a reminder this many days before an unused link expires; null: no reminders. */
+  @Column({ type: "int", nullable: true })
+  reminderDaysBeforeExpiry!: number | null;
+
   @InstantColumn()
   createdAt!: Date;
 }

@@ -9,7 +9,7 @@ export class TemplateResolver {
   @Authorized<Role>("HR_ADMIN")
   @Mutation(() => UserTemplateType)
   createUserTemplate(@Arg("input", () => CreateUserTemplateInput) input: CreateUserTemplateInput, @Ctx() ctx: RequestContext): Promise<UserTemplate> {
-    return ctx.services.catalog.createUserTemplate(ctx.tenant(), input.name);
+    return ctx.services.catalog.createUserTemplate(ctx.tenant(), input.name, input.disconnectAfterDays ?? null);
   }
 
   @Authorized<Role>("HR_ADMIN")

@@ -2,7 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import type { RequestContext } from "../auth/context.js";
 import { Tenant } from "../entities/tenant.js";
 import { DateTimeScalar } from "../schema/scalars.js";
-import { CreateTenantInput, CreateTenantPayloadType, ReviewFlowType, TenantType } from "./types/tenant.type.js";
+import type { Role } from "../auth/roles.js";
+import { CreateTenantInput, CreateTenantPayloadType, ReviewFlowType, TenantSettingsInput, TenantType } from "./types/tenant.type.js";
 
 @Resolver(() => TenantType)
 export class TenantResolver {
@@ -26,6 +27,13 @@ export class TenantResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Tenant> {
     return ctx.services.tenants.setEmployeeLicense(tenantId, enabled);
+  }
+
+  @Authorized<Role>("HR_ADMIN")
+  @Mutation(() => TenantType, { description: "R9, R10: the tenant's lifecycle settings; a field left out is unchanged." })
+  async setTenantSettings(@Arg("input", () => TenantSettingsInput) input: TenantSettingsInput, @Ctx() ctx: RequestContext): Promise<Tenant> {
+    const tenant = await ctx.tenant().tenant();
+    return ctx.services.tenants.setSettings(tenant.id, input);
   }
 
   @FieldResolver(() => DateTimeScalar)

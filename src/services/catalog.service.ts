@@ -20,9 +20,9 @@ export class CatalogService {
     private readonly log: Logger,
   ) {}
 
-  async createUserTemplate(scope: TenantScope, rawName: string): Promise<UserTemplate> {
+  async createUserTemplate(scope: TenantScope, rawName: string, disconnectAfterDays: number | null = null): Promise<UserTemplate> {
     const name = rawName.trim();
-    const [template] = await this.insertNamed(scope, UserTemplate, { name }, "user template");
+    const [template] = await this.insertNamed(scope, UserTemplate, { name, disconnectAfterDays }, "user template");
     return template!;
   }
 

@@ -58,6 +58,23 @@ export class TenantService {
     return { tenant, adminApiKey };
   }
 
+  /**
+   * R9, R10: HR's lifecycle settings; a field left out (undefined) stays as it is. The limits are
+   * checked by the GraphQL input; `disconnectAfterDays` cannot be null (every tenant has one).
+   */
+  async setSettings(tenantId: string, input: { disconnectAfterDays?: number | null; reminderDaysBeforeExpiry?: number | null }): Promise<Tenant> {
+    if (input.disconnectAfterDays === null) throw badInput("disconnectAfterDays cannot be null: leave it out to keep it", "disconnectAfterDays");
+    const changes: Partial<Pick<Tenant, "disconnectAfterDays" | "reminderDaysBeforeExpiry">> = {};
+    if (input.disconnectAfterDays !== undefined) changes.disconnectAfterDays = input.disconnectAfterDays;
+    if (input.reminderDaysBeforeExpiry !== undefined) changes.reminderDaysBeforeExpiry = input.reminderDaysBeforeExpiry;
+    return this.dataSource.transaction(async (manager) => {
+      if (Object.keys(changes).length) await manager.update(Tenant, { id: tenantId }, changes);
+      const tenant = await manager.findOneBy(Tenant, { id: tenantId });
+      if (!tenant) throw notFound("Tenant");
+      return tenant;
+    });
+  }
+
   async setEmployeeLicense(tenantId: string, enabled: boolean): Promise<Tenant> {
     const tenant = await this.dataSource.manager.findOneBy(Tenant, { id: tenantId });
     if (!tenant) throw notFound("Tenant");

@@ -47,11 +47,13 @@ export enum ConnectStatus {
   INVITATION_FAILED = "INVITATION_FAILED",
   CONNECTED = "CONNECTED",
   CANCELLED = "CANCELLED",
+  DISCONNECTED = "DISCONNECTED",
 }
 
 export enum ConnectMethod {
   EMAIL_VERIFICATION = "EMAIL_VERIFICATION",
   VERIFIED_DOMAIN = "VERIFIED_DOMAIN",
+  EXISTING_ACCOUNT = "EXISTING_ACCOUNT",
 }
 
 export enum PlannedAction {
@@ -85,8 +87,12 @@ registerEnumType(ConnectStatus, {
     INVITATION_FAILED: { description: "The mail server refused the address for good (Invitation.failureReason); fix it or resend." },
     CONNECTED: { description: "The Connect account exists; the user can log in." },
     CANCELLED: { description: "The employment was rejected or cancelled before the account existed." },
+    DISCONNECTED: { description: "The employment ended and its Connect link was removed (Employment.disconnectAt)." },
   },
 });
-registerEnumType(ConnectMethod, { name: "ConnectMethod" });
+registerEnumType(ConnectMethod, {
+  name: "ConnectMethod",
+  valuesConfig: { EXISTING_ACCOUNT: { description: "A rehire re-linked to the Connect account they had: no e-mail." } },
+});
 registerEnumType(PlannedAction, { name: "PlannedAction" });
 registerEnumType(LinkState, { name: "LinkState" });

@@ -30,6 +30,9 @@ export class InvitationType {
 
   @Field(() => String, { nullable: true, description: "Why the last delivery attempt failed; null once delivered." })
   lastError?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When a reminder went out, if one did (R10)." })
+  remindedAt?: Date | null;
 }
 
 @ObjectType("InvitationPlan", { description: "What registering a hire now would do." })

@@ -1,5 +1,6 @@
-import { Length } from "class-validator";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { IsInt, IsOptional, Length, Max, Min } from "class-validator";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { DISCONNECT_AFTER_DAYS_MAX } from "../../domain/tenant-settings.js";
 import { NotBlank } from "./validation.js";
 
 @ObjectType("UserTemplate")
@@ -9,6 +10,9 @@ export class UserTemplateType {
 
   @Field(() => String)
   name!: string;
+
+  @Field(() => Int, { nullable: true, description: "R9: overrides the tenant's disconnectAfterDays for users made from this template, when set." })
+  disconnectAfterDays?: number | null;
 }
 
 @ObjectType("EmploymentTemplate")
@@ -29,6 +33,13 @@ export class CreateUserTemplateInput {
   @NotBlank()
   @Length(1, 100)
   name!: string;
+
+  @Field(() => Int, { nullable: true, description: "R9: days after an end date until the Connect link is removed (0–365); default: the tenant's." })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(DISCONNECT_AFTER_DAYS_MAX)
+  disconnectAfterDays?: number | null;
 }
 
 @InputType("CreateEmploymentTemplateInput")

@@ -1,4 +1,5 @@
-import { IsBoolean, IsDate, IsOptional, IsTimeZone, Length, MaxLength } from "class-validator";
+import { IsBoolean, IsDate, IsInt, IsOptional, IsTimeZone, Length, Max, MaxLength, Min } from "class-validator";
+import { DISCONNECT_AFTER_DAYS_MAX, REMINDER_DAYS_MAX, REMINDER_DAYS_MIN } from "../../domain/tenant-settings.js";
 import { Authorized, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import type { Role } from "../../auth/roles.js";
 import { DateTimeScalar } from "../../schema/scalars.js";
@@ -50,6 +51,29 @@ export class TenantType {
 
   @Field(() => ReviewFlowType, { nullable: true })
   reviewFlow?: ReviewFlowType | null;
+
+  @Field(() => Int, { description: "R9: days after a leaver's end date until the Connect link is removed; default 5." })
+  disconnectAfterDays!: number;
+
+  @Field(() => Int, { nullable: true, description: "R10: a reminder this many days before an unused link expires; null: none (the default)." })
+  reminderDaysBeforeExpiry?: number | null;
+}
+
+@InputType("TenantSettingsInput", { description: "A field left out is unchanged." })
+export class TenantSettingsInput {
+  @Field(() => Int, { nullable: true, description: "0–365" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(DISCONNECT_AFTER_DAYS_MAX)
+  disconnectAfterDays?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "1–4, or null for no reminders" })
+  @IsOptional()
+  @IsInt()
+  @Min(REMINDER_DAYS_MIN)
+  @Max(REMINDER_DAYS_MAX)
+  reminderDaysBeforeExpiry?: number | null;
 }
 
 @InputType("CreateTenantInput")
