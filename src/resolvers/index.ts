@@ -5,6 +5,7 @@ import { EmployeeFieldsResolver, EmploymentFieldsResolver, UserFieldsResolver } 
 import { EmploymentHistoryResolver } from "./history.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
+import { RehireResolver } from "./rehire.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
 import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
@@ -19,6 +20,7 @@ export const resolvers = [
   VerifiedDomainResolver,
   ReviewResolver,
   HireResolver,
+  RehireResolver,
   EmployeeFieldsResolver,
   EmploymentFieldsResolver,
   EmploymentHistoryResolver,

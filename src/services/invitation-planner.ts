@@ -4,6 +4,7 @@ import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/in
 import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
 import { cancelInvitation } from "../sql/cancelInvitation.js";
 import { cancelInvitations } from "../sql/cancelInvitations.js";
+import { relinkAccount } from "../sql/relinkAccount.js";
 import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
 import { connectedDetail, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
 import type { AfterCommit } from "./invitation-jobs.js";
@@ -78,6 +79,13 @@ export class InvitationPlanner {
       reviewPending: context.reviewPending,
       now,
     });
+    // R9: a rehire whose user has a Connect account is re-linked to it (at the final approval, under a review flow), whatever the start date
+    const account = user && !context.reviewPending ? await manager.findOneBy(ConnectAccount, { userId: user.id }) : null;
+    if (account) {
+      await this.cancelCurrent(manager, employment, now);
+      await this.relink(manager, account, now, { employmentId: employment.id, actor: context.actor });
+      return { action: "CONNECT_NOW", sendAt: null, expiresAt: null };
+    }
     const action = context.sendImmediately && plan.action === "SEND_LATER" ? "SEND_NOW" : plan.action;
     const sendAt = action === "SEND_NOW" ? now : plan.sendAt;
 
@@ -156,6 +164,21 @@ export class InvitationPlanner {
     await manager.update(Employment, { id: employment.id }, { currentInvitationId: invitation.id });
     employment.currentInvitationId = invitation.id;
     return { invitationId: invitation.id, changed: true };
+  }
+
+  /**
+   * R9: a rehire (a new employment of an employee whose Connect account exists) is linked to that
+   * account at once, as a verified domain is (R7): no mail, method EXISTING_ACCOUNT, a CONNECTED event
+   * on the new employment. An account whose link a leaver's removal took is linked again
+   * (disconnectedAt cleared). A re-link wins over a removal still to come: the new employment is an
+   * active one, and the removal (leavers, R9) must leave the link of an employee who has one.
+   */
+  async relink(manager: EntityManager, account: ConnectAccount, now: Date, event: { employmentId: string; actor: Actor }): Promise<void> {
+    await relinkAccount(manager, { accountId: account.id, tenantId: account.tenantId });
+    const again = account.disconnectedAt ? `; its link, removed ${account.disconnectedAt.toISOString()}, is back` : "";
+    const detail = `${connectedDetail("EXISTING_ACCOUNT", account.email)}: re-linked to the employee's Connect account, no e-mail${again}`;
+    await recordEvent(manager, { tenantId: account.tenantId, employmentId: event.employmentId, kind: "CONNECTED", at: now, actor: event.actor, detail });
+    Object.assign(account, { method: "EXISTING_ACCOUNT", disconnectedAt: null });
   }
 
   /** Creates the user's Connect account (CONNECTED, by `event.actor`); an existing one is returned as it is. */
