@@ -268,7 +268,9 @@ export class RegistrationService {
       approvedSteps: 0,
       reviewSteps,
       currentInvitationId: null as string | null,
-      createdAt: now,
+      // after every earlier one, also on a sandbox's standing clock: an employee's employments read back in
+      // the order they were added, and the newest active one decides the account (accountStatus)
+      createdAt: new Date(Math.max(now.getTime(), ...existing.map((m) => m.createdAt.getTime() + 1))),
       cancelledAt: null,
       endDate: null,
       disconnectAt: null,
