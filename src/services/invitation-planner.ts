@@ -6,7 +6,8 @@ import { cancelInvitation } from "../sql/cancelInvitation.js";
 import { cancelInvitations } from "../sql/cancelInvitations.js";
 import { relinkAccount } from "../sql/relinkAccount.js";
 import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
-import { connectedDetail, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
+import { closedReason } from "../domain/invitation-states.js";
+import { connectedDetail, HIRE, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
 import type { AfterCommit } from "./invitation-jobs.js";
 
 export interface PlanContext {
@@ -179,6 +180,20 @@ export class InvitationPlanner {
     const detail = `${connectedDetail("EXISTING_ACCOUNT", account.email)}: re-linked to the employee's Connect account, no e-mail${again}`;
     await recordEvent(manager, { tenantId: account.tenantId, employmentId: event.employmentId, kind: "CONNECTED", at: now, actor: event.actor, detail });
     Object.assign(account, { method: "EXISTING_ACCOUNT", disconnectedAt: null });
+  }
+
+  /**
+   * R9, one person one account: the hire confirmed a link of another employment of theirs, so this
+   * one's unfinished invitation is moot — cancelled (a scheduled one is never sent, a sent link stops
+   * working) and the employment is connected to that account (a CONNECTED event, EXISTING_ACCOUNT).
+   * One still in review is linked at its final approval (replan), a closed one is left alone. The
+   * caller holds the employment's lock.
+   */
+  async joinAccount(manager: EntityManager, employment: Employment, account: ConnectAccount, now: Date): Promise<void> {
+    if (closedReason(employment) || employment.reviewStatus === "PENDING" || !employment.currentInvitationId) return;
+    if (!(await cancelInvitation(manager, { invitationId: employment.currentInvitationId, now }))) return; // finished: nothing was waiting
+    const detail = `${connectedDetail("EXISTING_ACCOUNT", account.email)}: the hire confirmed the link of another employment; this one's invitation is cancelled`;
+    await recordEvent(manager, { tenantId: employment.tenantId, employmentId: employment.id, kind: "CONNECTED", at: now, actor: HIRE, detail });
   }
 
   /** Creates the user's Connect account (CONNECTED, by `event.actor`); an existing one is returned as it is. */

@@ -173,6 +173,41 @@ export function rehiresSuite(label: string, environment: Environment): void {
         assert.equal(errorCode(badDate), "BAD_USER_INPUT");
       });
 
+      test("one person, one account: confirming the link of one employment cancels the invitation another employment of theirs still waits to send", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const email = address("two-jobs");
+        const first = await register(t, tenant, { email, startDate: "2026-03-26" }); // sent now
+        const second = (await t.gql(ADD, { id: first.employee.id, input: { startDate: "2026-04-20", employmentTemplateId: tenant.templateId } }, tenant.key)).data.addEmployment;
+        assert.equal(second.invitation.status, "SCHEDULED", "no account yet: invited by the usual rules");
+        await until("the first link is mailed", () => mailsTo(smtp, email).length === 1);
+        await t.gql(VERIFY, { token: tokenMailedTo(smtp, email) });
+        const seen = await employment(tenant, second.id);
+        assert.equal(seen.connectStatus, "CONNECTED");
+        assert.equal(seen.invitation.status, "CANCELLED");
+        assert.match(connectedEvent(seen)!.detail, /^EXISTING_ACCOUNT .*another employment/);
+        await advance(t, tenant, "2026-04-21T00:00:00Z");
+        assert.equal(mailsTo(smtp, email).length, 1, "the second invitation never goes out");
+      });
+
+      test("addEmployment and the hire confirming a link at the same moment: the new employment ends connected, its invitation never sent", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const problems: string[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const email = address("race-verify");
+          const first = await register(t, tenant, { email, startDate: "2026-03-26" });
+          await until("the link is mailed", () => mailsTo(smtp, email).length === 1);
+          const token = tokenMailedTo(smtp, email);
+          const add = () => t.gql(ADD, { id: first.employee.id, input: { startDate: "2026-06-20", employmentTemplateId: tenant.templateId } }, tenant.key);
+          const verify = () => t.gql(VERIFY, { token });
+          const [added, verified] = round % 2 ? await Promise.all([add(), verify()]) : (await Promise.all([verify(), add()])).reverse();
+          if (added.errors || verified.errors) { problems.push(`round ${round}: ${JSON.stringify(added.errors ?? verified.errors)}`); continue; }
+          const seen = await employment(tenant, added.data.addEmployment.id);
+          if (seen.connectStatus !== "CONNECTED") problems.push(`round ${round}: the new employment is ${seen.connectStatus}`);
+          if (seen.invitation && seen.invitation.status !== "CANCELLED") problems.push(`round ${round}: its invitation is ${seen.invitation.status}`);
+        }
+        assert.deepEqual(problems, []);
+      });
+
       test("a partner adds employments only to its own hires (R12): another's employee is NOT_FOUND, and its address is no rehire for the partner", async () => {
         const tenant = await sandboxTenant(t, T0);
         const partner = (await t.gql(`mutation { createApiKey(input: { name: "Payroll", roles: [PARTNER] }) { apiKey } }`, {}, tenant.key)).data.createApiKey.apiKey;
