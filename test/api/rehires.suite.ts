@@ -314,6 +314,26 @@ export function rehiresSuite(label: string, environment: Environment): void {
         assert.equal(errorCode(backwards), "BAD_USER_INPUT");
       });
 
+      test("resendInvitations and cancelEmployment at the same moment: the employment ends cancelled with no valid link, as one after the other", async () => {
+        const tenant = await sandboxTenant(t, T0);
+        const problems: string[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const email = address("race-bulk");
+          const hire = await register(t, tenant, { email, startDate: "2026-03-26" }); // a sandbox sends it in the request
+          const resend = () => t.gql(RESEND_MANY, { filter: { statuses: ["SENT"] } }, tenant.key);
+          const cancel = () => t.gql(CANCEL, { id: hire.employment.id }, tenant.key);
+          const [resent, cancelled] = round % 2 ? await Promise.all([resend(), cancel()]) : (await Promise.all([cancel(), resend()])).reverse();
+          if (resent.errors || cancelled.errors) { problems.push(`round ${round}: ${JSON.stringify(resent.errors ?? cancelled.errors)}`); continue; }
+          const seen = await employment(tenant, hire.employment.id);
+          if (seen.connectStatus !== "CANCELLED") problems.push(`round ${round}: the employment is ${seen.connectStatus}`);
+          for (const link of smtp.linksTo(email)) {
+            const state = (await t.gql(LINK_INFO, { token: new URL(link).searchParams.get("token") })).data.linkInfo.state;
+            if (state === "VALID") problems.push(`round ${round}: a link is VALID after the cancel`);
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+
       test("a few thousand matches in one request: each resent exactly once, through the burst", async () => {
         const tenant = await hrTenant(t);
         const n = 2000;
