@@ -1,9 +1,11 @@
 import { ApiKeyResolver } from "./api-key.resolver.js";
+import { BulkResendResolver } from "./bulk-resend.resolver.js";
 import { VerifiedDomainResolver } from "./domains.resolver.js";
 import { EmployeeFieldsResolver, EmploymentFieldsResolver, UserFieldsResolver } from "./hire-fields.resolver.js";
 import { EmploymentHistoryResolver } from "./history.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
+import { RehireResolver } from "./rehire.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
 import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
@@ -19,11 +21,13 @@ export const resolvers = [
   VerifiedDomainResolver,
   ReviewResolver,
   HireResolver,
+  RehireResolver,
   EmployeeFieldsResolver,
   EmploymentFieldsResolver,
   EmploymentHistoryResolver,
   UserFieldsResolver,
   InvitationResolver,
+  BulkResendResolver,
   VerificationResolver,
   TestClockResolver,
   WebhookResolver,

@@ -5,6 +5,7 @@ import type { TxtLookup } from "../dns/txt-lookup.js";
 import type { Logger } from "../log.js";
 import type { Mailer } from "../mail/mailer.js";
 import { ApiKeyService } from "./api-key.service.js";
+import { BulkResendService } from "./bulk-resend.service.js";
 import { CatalogService } from "./catalog.service.js";
 import type { Clock } from "./clock.js";
 import { HireQueries } from "./hire-queries.js";
@@ -33,6 +34,7 @@ export interface Services {
   catalog: CatalogService;
   registrations: RegistrationService;
   hires: HireService;
+  bulkResends: BulkResendService;
   reviews: ReviewService;
   imports: ImportService;
   queries: HireQueries;
@@ -83,6 +85,7 @@ export function createServices(d: ServiceDependencies): Services {
     catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),
+    bulkResends: new BulkResendService(d.clock, planner, unitOfWork),
     reviews,
     imports: new ImportService(registrations),
     queries: new HireQueries(d.clock),

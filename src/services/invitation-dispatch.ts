@@ -83,6 +83,10 @@ export class InvitationDispatch {
       }
       return;
     }
+    if (after.bulk && after.sendNow.length) {
+      await this.sendDue(tenant, { breaker: false }); // a sandbox's bulk: the burst path, in this request (its clock has no jobs)
+      return;
+    }
     for (const invitationId of after.sendNow) await this.deliver(invitationId);
     if (tenant.sandbox) return;
     for (const { invitationId, at } of after.sendLater) {

@@ -3,8 +3,11 @@ import type { EntityManager } from "typeorm";
 import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/invitation-policy.js";
 import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
 import { cancelInvitation } from "../sql/cancelInvitation.js";
+import { cancelInvitations } from "../sql/cancelInvitations.js";
+import { relinkAccount } from "../sql/relinkAccount.js";
 import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
-import { connectedDetail, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
+import { closedReason } from "../domain/invitation-states.js";
+import { connectedDetail, HIRE, plannedDetail, recordEvent, type Actor, type NewEmploymentEvent } from "./history.js";
 import type { AfterCommit } from "./invitation-jobs.js";
 
 export interface PlanContext {
@@ -77,6 +80,13 @@ export class InvitationPlanner {
       reviewPending: context.reviewPending,
       now,
     });
+    // R9: a rehire whose user has a Connect account is re-linked to it (at the final approval, under a review flow), whatever the start date
+    const account = user && !context.reviewPending ? await manager.findOneBy(ConnectAccount, { userId: user.id }) : null;
+    if (account) {
+      await this.cancelCurrent(manager, employment, now);
+      await this.relink(manager, account, now, { employmentId: employment.id, actor: context.actor });
+      return { action: "CONNECT_NOW", sendAt: null, expiresAt: null };
+    }
     const action = context.sendImmediately && plan.action === "SEND_LATER" ? "SEND_NOW" : plan.action;
     const sendAt = action === "SEND_NOW" ? now : plan.sendAt;
 
@@ -104,6 +114,25 @@ export class InvitationPlanner {
     const { invitationId } = await this.scheduleOne(manager, employment, user, email, now, now);
     after.sendNow.push(invitationId);
     return invitationId;
+  }
+
+  /**
+   * resend for many employments at once (a bulk resend): each gets a new invitation due now, every
+   * earlier link stops working. The sends are queued on `after` as due now, so that a bulk `after`
+   * hands them to the burst (one job for the tenant), not one send each. One statement per table
+   * for the batch, one UPDATE per employment. The caller holds the employments' locks.
+   */
+  async resendMany(manager: EntityManager, hires: readonly { employment: Employment; user: User; email: string }[], now: Date, after: AfterCommit): Promise<void> {
+    if (hires.length === 0) return;
+    const current = hires.map((h) => h.employment.currentInvitationId).filter((id): id is string => id !== null);
+    await cancelInvitations(manager, { invitationIds: current, now });
+    const invitations = hires.map((h) => newInvitation(h.employment, h.user, h.email, now, now));
+    await manager.insert(Invitation, invitations);
+    for (const [i, { employment }] of hires.entries()) {
+      employment.currentInvitationId = invitations[i]!.id;
+      await manager.update(Employment, { id: employment.id }, { currentInvitationId: employment.currentInvitationId });
+    }
+    after.sendNow.push(...invitations.map((invitation) => invitation.id));
   }
 
   /** Cancels the employment's current invitation if it is unfinished (or in `states`). */
@@ -136,6 +165,35 @@ export class InvitationPlanner {
     await manager.update(Employment, { id: employment.id }, { currentInvitationId: invitation.id });
     employment.currentInvitationId = invitation.id;
     return { invitationId: invitation.id, changed: true };
+  }
+
+  /**
+   * R9: a rehire (a new employment of an employee whose Connect account exists) is linked to that
+   * account at once, as a verified domain is (R7): no mail, method EXISTING_ACCOUNT, a CONNECTED event
+   * on the new employment. An account whose link a leaver's removal took is linked again
+   * (disconnectedAt cleared). A re-link wins over a removal still to come: the new employment is an
+   * active one, and the removal (leavers, R9) must leave the link of an employee who has one.
+   */
+  async relink(manager: EntityManager, account: ConnectAccount, now: Date, event: { employmentId: string; actor: Actor }): Promise<void> {
+    await relinkAccount(manager, { accountId: account.id, tenantId: account.tenantId });
+    const again = account.disconnectedAt ? `; its link, removed ${account.disconnectedAt.toISOString()}, is back` : "";
+    const detail = `${connectedDetail("EXISTING_ACCOUNT", account.email)}: re-linked to the employee's Connect account, no e-mail${again}`;
+    await recordEvent(manager, { tenantId: account.tenantId, employmentId: event.employmentId, kind: "CONNECTED", at: now, actor: event.actor, detail });
+    Object.assign(account, { method: "EXISTING_ACCOUNT", disconnectedAt: null });
+  }
+
+  /**
+   * R9, one person one account: the hire confirmed a link of another employment of theirs, so this
+   * one's unfinished invitation is moot — cancelled (a scheduled one is never sent, a sent link stops
+   * working) and the employment is connected to that account (a CONNECTED event, EXISTING_ACCOUNT).
+   * One still in review is linked at its final approval (replan), a closed one is left alone. The
+   * caller holds the employment's lock.
+   */
+  async joinAccount(manager: EntityManager, employment: Employment, account: ConnectAccount, now: Date): Promise<void> {
+    if (closedReason(employment) || employment.reviewStatus === "PENDING" || !employment.currentInvitationId) return;
+    if (!(await cancelInvitation(manager, { invitationId: employment.currentInvitationId, now }))) return; // finished: nothing was waiting
+    const detail = `${connectedDetail("EXISTING_ACCOUNT", account.email)}: the hire confirmed the link of another employment; this one's invitation is cancelled`;
+    await recordEvent(manager, { tenantId: employment.tenantId, employmentId: employment.id, kind: "CONNECTED", at: now, actor: HIRE, detail });
   }
 
   /** Creates the user's Connect account (CONNECTED, by `event.actor`); an existing one is returned as it is. */

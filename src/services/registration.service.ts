@@ -8,7 +8,9 @@ import { ConnectAccount, Employee, Employment, EmploymentTemplate, Invitation, U
 import { badInput, notFound } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Clock } from "./clock.js";
-import { actorOf, recordEvents, registeredDetail, type Caller, type NewEmploymentEvent } from "./history.js";
+import { closedReason } from "../domain/invitation-states.js";
+import { lockEmploymentsOfEmployee } from "../sql/lockEmployment.js";
+import { actorOf, recordEvent, recordEvents, registeredDetail, type Caller, type NewEmploymentEvent } from "./history.js";
 import { AfterCommit } from "./invitation-jobs.js";
 import type { InvitationPlanner } from "./invitation-planner.js";
 import type { ReviewService } from "./review.service.js";
@@ -29,7 +31,14 @@ export interface Hire {
   employment: Employment;
 }
 
-export type HireRow = CheckedHireRow<EmploymentTemplate>;
+/** A checked row; `employeeId`: a new employment of that employee (addEmployment), not a new hire. */
+export type HireRow = CheckedHireRow<EmploymentTemplate> & { employeeId?: string };
+
+/** addEmployment's input: another employment of an existing employee (R9). */
+export interface NewEmployment {
+  startDate: string;
+  employmentTemplateId: string;
+}
 
 /** What registering one row did: `created` by this call, or the first hire of its externalId (registered before, or by a concurrent call). */
 export interface Registered extends Hire {
@@ -66,6 +75,23 @@ export class RegistrationService {
   }
 
   /**
+   * addEmployment (R9): another employment of an existing employee, through the same path and row
+   * rules as a registration (the employee's own name and address fill the row). An employee whose
+   * Connect account exists is re-linked to it (EXISTING_ACCOUNT, no mail); one without is invited by
+   * the usual rules. NOT_FOUND for an employee the caller may not see (R12).
+   */
+  async addEmployment(scope: TenantScope, caller: Caller, employeeId: string, input: NewEmployment): Promise<Hire> {
+    const employee = hasNul(employeeId) ? null : await scope.findOne(Employee, { id: employeeId });
+    if (!employee) throw notFound("Employee");
+    const templates = hasNul(input.employmentTemplateId) ? [] : await scope.find(EmploymentTemplate, { id: input.employmentTemplateId });
+    const given = { firstName: employee.firstName, lastName: employee.lastName, email: employee.email, startDate: input.startDate, employmentTemplate: input.employmentTemplateId };
+    const row = checkHireRow(given, templates, "employmentTemplateId");
+    if (isHireRowProblem(row)) throw row.unknownTemplate ? notFound("Employment template") : badInput(row.message, row.field);
+    const [added] = await this.register(scope, caller, [{ ...row, employeeId }]);
+    return added!;
+  }
+
+  /**
    * Registers checked rows, in their order; the result has one entry per row. `bulk` (imports): the
    * sends go to the job store as one job per send time, after everything is written.
    */
@@ -74,7 +100,10 @@ export class RegistrationService {
     const results = new Array<Registered | undefined>(rows.length);
     // a known externalId, or one repeated among the rows, is the first hire
     const first = await this.firstHires(scope, rows.map((r) => r.externalId).filter((id): id is string => id !== null));
+    // one person, one account (R9): an address of an employee with a Connect account is a rehire of that employee
+    const accountHolders = await this.accountHolders(scope, rows.filter((r) => !r.employeeId && !(r.externalId && first.has(r.externalId))).map((r) => r.email));
     const fresh: number[] = [];
+    const rehires: { index: number; employeeId: string; byAddress: boolean }[] = [];
     const seen = new Set<string>();
     rows.forEach((row, i) => {
       const known = row.externalId ? first.get(row.externalId) : undefined;
@@ -82,12 +111,21 @@ export class RegistrationService {
       else if (row.externalId && seen.has(row.externalId)) return; // filled in below, from the first row with it
       else {
         if (row.externalId) seen.add(row.externalId);
-        fresh.push(i);
+        const holder = row.email ? accountHolders.get(row.email.toLowerCase()) : undefined;
+        if (row.employeeId) rehires.push({ index: i, employeeId: row.employeeId, byAddress: false });
+        else if (holder) rehires.push({ index: i, employeeId: holder, byAddress: true });
+        else fresh.push(i);
       }
     });
 
     const after = new AfterCommit(options.bulk);
     try {
+      for (const { index, employeeId, byAddress } of rehires) {
+        const row = rows[index]!;
+        const added = await this.unitOfWork.run(scope, (tx, queued) => this.addToEmployee(tx, caller, row, employeeId, byAddress, queued), { into: after });
+        // the employee's address changed meanwhile: no longer a rehire, a new hire
+        results[index] = added ?? (await this.writeChunk(scope, caller, [row], after))[0];
+      }
       for (let i = 0; i < fresh.length; i += CHUNK) {
         const chunk = fresh.slice(i, i + CHUNK);
         const written = await this.writeChunk(scope, caller, chunk.map((index) => rows[index]!), after);
@@ -198,6 +236,93 @@ export class RegistrationService {
     if (accounts.length) await m.insert(ConnectAccount, accounts);
     await recordEvents(m, events);
     return employments.map((employment, i) => ({ employee: employees[i]!, employment, created: true }));
+  }
+
+  /**
+   * A new employment of an existing employee (addEmployment, or a registration with the address of an
+   * employee whose Connect account exists: `byAddress`), in `tx`'s transaction. Locks the employee's
+   * employments first, as every change of the employee does, and decides on what it reads then.
+   * The employee's user is the person's: kept, or created if the template links a user template
+   * (R1). A user with a Connect account is re-linked to it now, or at the final approval under a
+   * review flow (R9); without one the employment is planned as a new hire's (R3, R7). An active
+   * employment with the same start date and template is the same employment again (a retried
+   * request): returned, unchanged. null: `byAddress` and the employee no longer has that address.
+   */
+  private async addToEmployee(tx: TenantScope, caller: Caller, row: HireRow, employeeId: string, byAddress: boolean, after: AfterCommit): Promise<Registered | null> {
+    const existing = await lockEmploymentsOfEmployee(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employeeId });
+    const employee = existing.length ? await tx.findOne(Employee, { id: employeeId }) : null;
+    if (byAddress && employee?.email?.toLowerCase() !== row.email?.toLowerCase()) return null;
+    if (!employee) throw notFound("Employee");
+    const tenant = await tx.tenant();
+    const now = this.clock.nowFor(tenant); // read under the lock: dated after the change it waited for
+    const again = existing.find((m) => !closedReason(m) && m.startDate === row.startDate && m.templateId === row.template.id);
+    if (again) return { employee, employment: again, created: false };
+
+    const actor = actorOf(caller);
+    let user = await tx.findOne(User, { employeeId });
+    if (!user && row.template.userTemplateId) {
+      user = Object.assign(new User(), { id: randomUUID(), tenantId: tenant.id, employeeId, userTemplateId: row.template.userTemplateId, email: employee.email, createdAt: now });
+      await tx.manager.insert(User, user);
+    }
+    const reviewSteps = (await this.reviews.activeSteps(tx, tenant)).length;
+    const employment = Object.assign(new Employment(), {
+      id: randomUUID(),
+      tenantId: tenant.id,
+      employeeId,
+      templateId: row.template.id,
+      startDate: row.startDate,
+      status: "ACTIVE",
+      reviewStatus: reviewSteps > 0 ? "PENDING" : "NOT_REQUIRED",
+      approvedSteps: 0,
+      reviewSteps,
+      currentInvitationId: null as string | null,
+      // after every earlier one, also on a sandbox's standing clock: an employee's employments read back in
+      // the order they were added, and the newest active one decides the account (accountStatus)
+      createdAt: new Date(Math.max(now.getTime(), ...existing.map((m) => m.createdAt.getTime() + 1))),
+      cancelledAt: null,
+      endDate: null,
+      disconnectAt: null,
+    });
+    const account = user ? await tx.manager.findOneBy(ConnectAccount, { userId: user.id }) : null;
+    const plan = account
+      ? { invitation: null, account: null, events: [] }
+      : this.planner.planNew(
+          { tenant, employment, user, email: employee.email, now, reviewPending: reviewSteps > 0, actor, verifiedDomains: await this.planner.verifiedDomains(tx.manager, tenant.id) },
+          after,
+        );
+    await tx.manager.insert(Employment, employment);
+    const registered = registeredDetail({ startDate: row.startDate, email: employee.email, hasUser: user !== null, reviewSteps });
+    const how = byAddress ? "a rehire: the address of an employee with a Connect account" : "another employment of the employee";
+    await recordEvent(tx.manager, { tenantId: tenant.id, employmentId: employment.id, kind: "REGISTERED", at: now, actor, detail: `${registered}; ${how}` });
+    if (plan.invitation) await tx.manager.insert(Invitation, plan.invitation);
+    if (plan.account) await tx.manager.insert(ConnectAccount, plan.account);
+    await recordEvents(tx.manager, plan.events);
+    if (account && reviewSteps === 0) await this.planner.relink(tx.manager, account, now, { employmentId: employment.id, actor });
+    return { employee, employment, created: true };
+  }
+
+  /**
+   * Of these addresses, each one's employee (the first registered) visible to the scope (R12: a
+   * partner's own hires; HR's every hire) whose user has a Connect account — linked, or with its
+   * link removed. Keyed by the lower-case address.
+   */
+  private async accountHolders(scope: TenantScope, emails: (string | null)[]): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    const wanted = [...new Set(emails.filter((e): e is string => !!e).map((e) => e.toLowerCase()))];
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const rows = await scope
+        .query(Employee, "e")
+        .select("e.id", "id")
+        .addSelect("e.email", "email")
+        .innerJoin(User, "u", "u.employeeId = e.id AND u.tenantId = e.tenantId")
+        .innerJoin(ConnectAccount, "a", "a.userId = u.id AND a.tenantId = e.tenantId")
+        .andWhere("LOWER(e.email) IN (:...emails)", { emails: wanted.slice(i, i + 1000) })
+        .orderBy("e.createdAt", "ASC")
+        .addOrderBy("e.id", "ASC")
+        .getRawMany<{ id: string; email: string }>();
+      for (const row of rows) if (!holders.has(row.email.toLowerCase())) holders.set(row.email.toLowerCase(), row.id);
+    }
+    return holders;
   }
 
   /**

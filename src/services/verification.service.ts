@@ -2,9 +2,9 @@ import type { DataSource } from "typeorm";
 import { inTransaction } from "../db/transaction.js";
 import { linkState, maskEmail, type LinkState } from "../domain/hire-status.js";
 import { linkMayConnect } from "../domain/invitation-states.js";
-import { ConnectAccount, Invitation, Tenant, User } from "../entities/index.js";
+import { ConnectAccount, Employment, Invitation, Tenant, User } from "../entities/index.js";
 import { AppError } from "../errors.js";
-import { lockEmployment } from "../sql/lockEmployment.js";
+import { lockEmploymentsOfEmployee } from "../sql/lockEmployment.js";
 import { useLink } from "../sql/useLink.js";
 import type { Clock } from "./clock.js";
 import type { InvitationPlanner } from "./invitation-planner.js";
@@ -58,14 +58,22 @@ export class VerificationService {
     if (state !== "VALID") throw refusal(state);
     const { tenantId, employmentId } = invitation;
     const account = await inTransaction(this.dataSource.manager, async (manager) => {
-      const employment = await lockEmployment(manager, { tenantId, partner: null, employmentId }); // the hire, by its link: no key, every hire
+      // the hire, by its link: no key, every hire. All of the employee's employments, in id order as every
+      // change of the employee locks them: the others' invitations end with this one's account (R9)
+      const employeeId = (await manager.findOneBy(Employment, { id: employmentId, tenantId }))?.employeeId;
+      const employments = employeeId ? await lockEmploymentsOfEmployee(manager, { tenantId, partner: null, employeeId }) : [];
+      const employment = employments.find((m) => m.id === employmentId);
       const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
       const at = this.clock.nowFor(tenant); // read under the lock: dated after a change it waited for
       if (!employment || !current || !linkMayConnect(employment, current, at)) return null; // used, expired, superseded or cancelled a moment ago
       if (!(await useLink(manager, { invitationId: invitation.id, now: at }))) return null;
       await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
       const user = await manager.findOneByOrFail(User, { id: invitation.userId });
-      return this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", at, { employmentId, actor: HIRE });
+      const account = await this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", at, { employmentId, actor: HIRE });
+      for (const other of employments) {
+        if (other.id !== employmentId) await this.planner.joinAccount(manager, other, account, at);
+      }
+      return account;
     });
     if (account) return account;
     const again = await this.find(token);

@@ -25,6 +25,16 @@ export function lockEmploymentsOfEmployee(manager: EntityManager, p: LockScope &
   return partnersOnly(query, p).orderBy("m.id", "ASC").getMany();
 }
 
+/** The employments with these ids, locked in id order (as every multi-lock: no deadlock between two); those not in scope are left out. */
+export function lockEmployments(manager: EntityManager, p: LockScope & { employmentIds: readonly string[] }): Promise<Employment[]> {
+  if (p.employmentIds.length === 0) return Promise.resolve([]);
+  const query = manager
+    .createQueryBuilder(Employment, "m")
+    .setLock("pessimistic_write")
+    .where("m.id IN (:...employmentIds) AND m.tenantId = :tenantId", { tenantId: p.tenantId, employmentIds: [...p.employmentIds] });
+  return partnersOnly(query, p).orderBy("m.id", "ASC").getMany();
+}
+
 /** For a partner: only employments of employees it registered (a subquery, so that only employment rows are locked). */
 function partnersOnly(query: SelectQueryBuilder<Employment>, p: LockScope): SelectQueryBuilder<Employment> {
   if (p.partner === null) return query;
