@@ -15,6 +15,8 @@ export const employmentEventKinds = [
   "CANCELLED",
   "START_DATE_CHANGED",
   "EMAIL_CHANGED",
+  "ENDED",
+  "DISCONNECTED",
 ] as const;
 export type EmploymentEventKind = (typeof employmentEventKinds)[number];
 

@@ -4,6 +4,7 @@ import { EmployeeFieldsResolver, EmploymentFieldsResolver, UserFieldsResolver } 
 import { EmploymentHistoryResolver } from "./history.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
+import { LeaverResolver } from "./leavers.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
 import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
@@ -18,6 +19,7 @@ export const resolvers = [
   VerifiedDomainResolver,
   ReviewResolver,
   HireResolver,
+  LeaverResolver,
   EmployeeFieldsResolver,
   EmploymentFieldsResolver,
   EmploymentHistoryResolver,

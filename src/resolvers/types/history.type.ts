@@ -16,6 +16,8 @@ export enum EmploymentEventKind {
   CANCELLED = "CANCELLED",
   START_DATE_CHANGED = "START_DATE_CHANGED",
   EMAIL_CHANGED = "EMAIL_CHANGED",
+  ENDED = "ENDED",
+  DISCONNECTED = "DISCONNECTED",
 }
 // Fails to compile if the stored kinds and this enum part ways.
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -38,6 +40,8 @@ registerEnumType(EmploymentEventKind, {
     CANCELLED: { description: "The employment was cancelled." },
     START_DATE_CHANGED: { description: "The start date changed (old → new)." },
     EMAIL_CHANGED: { description: "The hire's address changed (masked old → masked new)." },
+    ENDED: { description: "R9: the end date was set, changed or withdrawn, and when the Connect link is removed." },
+    DISCONNECTED: { description: "R9: the employee's Connect link was removed (at disconnectAt)." },
   },
 });
 
