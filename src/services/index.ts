@@ -69,7 +69,7 @@ export function createServices(d: ServiceDependencies): Services {
   const leavers = new LeaverService(d.dataSource, d.clock, unitOfWork, d.removalJobs ?? null, d.log);
   const planner = new InvitationPlanner();
   const reviews = new ReviewService(d.clock, planner, unitOfWork);
-  const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, d.log);
+  const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, leavers, d.log);
   return {
     clock: d.clock,
     apiKeys,

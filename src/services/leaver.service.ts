@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import { inTransaction } from "../db/transaction.js";
 import { maskEmail } from "../domain/hire-status.js";
 import { disconnectAtFor, endedDetail, endRefusal, needsLink } from "../domain/leavers.js";
@@ -17,7 +17,7 @@ import { removeConnectLink } from "../sql/removeConnectLink.js";
 import { replanRemovals } from "../sql/replanRemovals.js";
 import { setEndDate } from "../sql/setEndDate.js";
 import type { Clock } from "./clock.js";
-import { actorOf, recordEvent, SYSTEM, type Caller } from "./history.js";
+import { actorOf, recordEvent, SYSTEM, type Actor, type Caller, type NewEmploymentEvent } from "./history.js";
 import type { RemovalJobs } from "./leaver-jobs.js";
 import type { TenantScope } from "./tenant-scope.js";
 import type { UnitOfWork } from "./unit-of-work.js";
@@ -97,6 +97,36 @@ export class LeaverService {
         this.log.warn({ err: error, tenantId: tenant.id }, "could not schedule the removal; the sweep carries it out when due");
       });
     }
+  }
+
+  /**
+   * Registration with an end date (registerHire, importHires, the CSV file: R9, as endEmployment right
+   * after): in the registration's transaction, before the new employments are inserted, sets each
+   * one's endDate and disconnectAt and returns their ENDED events and the instants to plan (afterPlanned,
+   * once committed). The rows were checked (src/domain/hire-row.ts: not before the start date).
+   */
+  async planAtRegistration(
+    manager: EntityManager,
+    tenantId: string,
+    ended: { employment: Employment; endDate: string; userTemplateId: string | null }[],
+    now: Date,
+    actor: Actor,
+  ): Promise<{ events: NewEmploymentEvent[]; instants: Date[] }> {
+    if (!ended.length) return { events: [], instants: [] };
+    const tenant = await readTenantForShare(manager, tenantId); // as endEmployment: a settings change wholly before or after
+    if (!tenant) throw notFound("Tenant");
+    const ids = [...new Set(ended.map((e) => e.userTemplateId).filter((id): id is string => id !== null))];
+    const userTemplates = new Map((ids.length ? await manager.findBy(UserTemplate, { id: In(ids), tenantId }) : []).map((u) => [u.id, u]));
+    const events: NewEmploymentEvent[] = [];
+    const instants: Date[] = [];
+    for (const { employment, endDate, userTemplateId } of ended) {
+      const n = disconnectAfterDays(tenant, userTemplateId ? (userTemplates.get(userTemplateId) ?? null) : null);
+      const disconnectAt = disconnectAtFor(endDate, tenant.timeZone, n);
+      Object.assign(employment, { endDate, disconnectAt });
+      events.push({ tenantId, employmentId: employment.id, kind: "ENDED", at: now, actor, detail: endedDetail(null, endDate, disconnectAt) });
+      instants.push(disconnectAt);
+    }
+    return { events, instants };
   }
 
   /** The N of a hire's user template (its employment template's), if it sets one. */

@@ -10,6 +10,7 @@ import type { Clock } from "./clock.js";
 import { actorOf, recordEvents, registeredDetail, type Caller, type NewEmploymentEvent } from "./history.js";
 import { AfterCommit } from "./invitation-jobs.js";
 import type { InvitationPlanner } from "./invitation-planner.js";
+import type { LeaverService } from "./leaver.service.js";
 import type { ReviewService } from "./review.service.js";
 import type { TenantScope } from "./tenant-scope.js";
 import type { UnitOfWork } from "./unit-of-work.js";
@@ -51,6 +52,7 @@ export class RegistrationService {
     private readonly planner: InvitationPlanner,
     private readonly reviews: ReviewService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly leavers: LeaverService,
     private readonly log: Logger,
   ) {}
 
@@ -86,14 +88,17 @@ export class RegistrationService {
     });
 
     const after = new AfterCommit(options.bulk);
+    const removals: Date[] = []; // R9: removals planned by end dates given at registration
     try {
       for (let i = 0; i < fresh.length; i += CHUNK) {
         const chunk = fresh.slice(i, i + CHUNK);
-        const written = await this.writeChunk(scope, caller, chunk.map((index) => rows[index]!), after);
+        const written = await this.writeChunk(scope, caller, chunk.map((index) => rows[index]!), after, removals);
         chunk.forEach((index, j) => (results[index] = written[j]));
       }
     } finally {
       await this.unitOfWork.flush(tenant, after); // what did commit is sent (or scheduled), even if a later chunk failed
+      // a removal already due is carried out now (a connected leaver), later ones are jobs; an instant of a chunk that rolled back plans nothing real
+      if (removals.length) await this.leavers.afterPlanned(tenant, removals, this.clock.nowFor(tenant));
     }
     const byExternalId = new Map<string, Registered>();
     rows.forEach((row, i) => {
@@ -105,9 +110,9 @@ export class RegistrationService {
   }
 
   /** One transaction of multi-row INSERTs; if a concurrent registration took one of the externalIds meanwhile, row by row instead. */
-  private async writeChunk(scope: TenantScope, caller: Caller, rows: HireRow[], into: AfterCommit): Promise<Registered[]> {
+  private async writeChunk(scope: TenantScope, caller: Caller, rows: HireRow[], into: AfterCommit, removals: Date[]): Promise<Registered[]> {
     try {
-      return await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, rows, after), { into });
+      return await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, rows, after, removals), { into });
     } catch (error) {
       if (!isUniqueViolation(error) || rows.every((row) => !row.externalId)) throw error;
     }
@@ -115,7 +120,7 @@ export class RegistrationService {
     const written: Registered[] = [];
     for (const row of rows) {
       try {
-        written.push((await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, [row], after), { into }))[0]!);
+        written.push((await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, [row], after, removals), { into }))[0]!);
       } catch (error) {
         const winner = row.externalId && isUniqueViolation(error) ? (await this.firstHires(scope, [row.externalId])).get(row.externalId) : undefined;
         if (!winner) throw error;
@@ -126,7 +131,7 @@ export class RegistrationService {
   }
 
   /** Inserts the rows' employees, employments, users, invitations or accounts and events, a statement per table. */
-  private async insertRows(tx: TenantScope, caller: Caller, rows: HireRow[], after: AfterCommit): Promise<Registered[]> {
+  private async insertRows(tx: TenantScope, caller: Caller, rows: HireRow[], after: AfterCommit, removals: Date[]): Promise<Registered[]> {
     const tenant = await tx.tenant();
     const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);
@@ -138,6 +143,7 @@ export class RegistrationService {
     const invitations: Invitation[] = [];
     const accounts: ConnectAccount[] = [];
     const events: NewEmploymentEvent[] = [];
+    const ended: { employment: Employment; endDate: string; userTemplateId: string | null }[] = [];
     for (const row of rows) {
       const employee = Object.assign(new Employee(), {
         id: randomUUID(),
@@ -181,8 +187,12 @@ export class RegistrationService {
       employees.push(employee);
       employments.push(employment);
       if (user) users.push(user);
+      if (row.endDate) ended.push({ employment, endDate: row.endDate, userTemplateId: row.template.userTemplateId });
     }
     const m = tx.manager;
+    const endings = await this.leavers.planAtRegistration(m, tenant.id, ended, now, actor); // R9: as endEmployment right after
+    events.push(...endings.events);
+    removals.push(...endings.instants);
     await m.insert(Employee, employees);
     await m.insert(Employment, employments);
     if (users.length) await m.insert(User, users);

@@ -272,6 +272,76 @@ export function leaversSuite(label: string, environment: Environment): void {
       assert.equal((await employment(tenant, payrolls.employmentId)).history.find((e: { kind: string }) => e.kind === "ENDED").actor, "Payroll");
     });
 
+    describe("an end date given at registration: as endEmployment right after (one path for GraphQL and CSV)", () => {
+      const employmentOf = async (tenant: HrTenant, externalId: string) => {
+        // the registration answers the first hire again for a known externalId
+        const answer = await t.gql(
+          `mutation($input: RegisterHireInput!) { registerHire(input: $input) { employee { id } employment { id endDate disconnectAt connectStatus } } }`,
+          { input: { firstName: "X", lastName: "Y", startDate: "2026-03-02", employmentTemplateId: tenant.templateId, externalId } },
+          tenant.key,
+        );
+        return answer.data.registerHire;
+      };
+
+      test("registerHire with endDate: planned as endEmployment plans it, ENDED in the history", async () => {
+        const tenant = await leaverTenant();
+        const hire = await connectedHire(tenant, { endDate: "2026-03-24" });
+        const seen = await employment(tenant, hire.employmentId);
+        assert.equal(seen.endDate, "2026-03-24");
+        assert.equal(seen.disconnectAt, "2026-03-29T22:00:00.000Z");
+        assert.deepEqual(seen.history.map((e: Event) => e.kind), ["REGISTERED", "CONNECTED", "ENDED"]);
+        await advance(t, tenant, "2026-03-29T22:00:00.000Z");
+        assert.equal(await status(tenant, hire), "DISCONNECTED");
+        const before = await t.gql(
+          `mutation($input: RegisterHireInput!) { registerHire(input: $input) { employee { id } } }`,
+          { input: { firstName: "A", lastName: "B", startDate: "2026-04-01", endDate: "2026-03-31", employmentTemplateId: tenant.templateId } },
+          tenant.key,
+        );
+        assert.equal(errorCode(before), "BAD_USER_INPUT");
+        assert.equal(before.errors![0]!.extensions!.field, "endDate");
+      });
+
+      test("importHires and the CSV file: endDate per row; a row ending before it starts is that row's error; a past removal is done at once", async () => {
+        const tenant = await leaverTenant();
+        const rows = [
+          { firstName: "A", lastName: "One", email: address("gql1", "acme.se"), startDate: "2026-03-02", endDate: "2026-03-24", employmentTemplateId: tenant.templateId, externalId: "G1" },
+          { firstName: "A", lastName: "Two", email: address("gql2", "acme.se"), startDate: "2026-03-02", endDate: "2026-03-01", employmentTemplateId: tenant.templateId, externalId: "G2" },
+        ];
+        const report = await t.gql(
+          `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created failed errors { row field message } } }`,
+          { rows },
+          tenant.key,
+        );
+        assert.equal(report.data.importHires.created, 1);
+        assert.deepEqual(report.data.importHires.errors.map((e: any) => [e.row, e.field]), [[2, "endDate"]]);
+        assert.equal((await employmentOf(tenant, "G1")).employment.disconnectAt, "2026-03-29T22:00:00.000Z");
+
+        const file = [
+          "firstName,lastName,email,startDate,employmentTemplate,externalId,endDate",
+          `Csv,Later,${address("csv1", "acme.se")},2026-03-02,Permanent,C1,2026-04-10`,
+          `Csv,Past,${address("csv2", "acme.se")},2026-03-02,Permanent,C2,2026-03-05`,
+          `Csv,Never,${address("csv3", "acme.se")},2026-03-02,Permanent,C3,`,
+          `Csv,Bad,${address("csv4", "acme.se")},2026-03-10,Permanent,C4,2026-03-09`,
+          `Csv,Junk,${address("csv5", "acme.se")},2026-03-10,Permanent,C5,tomorrow`,
+        ].join("\n");
+        const response = await fetch(`${t.url}/import/hires`, { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${tenant.key}` }, body: file });
+        const body = (await response.json()) as { created: number; failed: number; errors: { row: number; field: string; message: string }[] };
+        assert.equal(response.status, 200, JSON.stringify(body));
+        assert.equal(body.created, 3);
+        assert.deepEqual(body.errors.map((e) => [e.row, e.field]), [[4, "endDate"], [5, "endDate"]]);
+        assert.match(body.errors[0]!.message, /before the start date 2026-03-10/);
+        const later = await employmentOf(tenant, "C1");
+        assert.equal(later.employment.disconnectAt, "2026-04-15T22:00:00.000Z");
+        assert.equal(later.employment.connectStatus, "CONNECTED");
+        const past = await employmentOf(tenant, "C2");
+        assert.equal(past.employment.disconnectAt, "2026-03-10T23:00:00.000Z");
+        assert.equal(past.employment.connectStatus, "DISCONNECTED", "its removal was due: done right after the import");
+        assert.equal((await employmentOf(tenant, "C3")).employment.endDate, null);
+        await advance(t, tenant, "2026-04-15T22:00:00.000Z");
+        assert.equal((await employmentOf(tenant, "C1")).employment.connectStatus, "DISCONNECTED");
+      });
+    });
+
     describe("a live tenant (the job and the sweep)", () => {
       after(() => clock.setNow(new Date()));
 
