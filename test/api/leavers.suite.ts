@@ -5,7 +5,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { Employment } from "../../src/entities/index.js";
 import { Clock } from "../../src/services/clock.js";
 import { errorCode, startOn, type Environment, type TestApp } from "../support/app.js";
-import { ACCOUNT_STATUS, address, advance, hrTenant, register, sandboxTenant, tokenMailedTo, type HrTenant } from "../support/hires.js";
+import { ACCOUNT_STATUS, ADVANCE, address, advance, hrTenant, register, sandboxTenant, tokenMailedTo, type HrTenant } from "../support/hires.js";
+import { ROUNDS, answerProblem, assertNoRoundBroken, atOnce, brokenRounds } from "../support/races.js";
 import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 
 /** Friday 2026-03-20 11:00 Europe/Stockholm (CET, +01:00); summer time starts Sunday 2026-03-29 at 02:00. */
@@ -16,6 +17,8 @@ const SETTINGS = `mutation($n: Int) { setTenantSettings(input: { disconnectAfter
 const CANCEL = `mutation($id: ID!) { cancelEmployment(employmentId: $id) { status } }`;
 
 type Hire = { employeeId: string; employmentId: string; email: string };
+/** The problems among answerProblem's verdicts. */
+const some = (...problems: (string | null)[]) => problems.filter((p): p is string => p !== null);
 
 /**
  * R9, leavers: through the HTTP endpoint on a real database and job store. Sandbox tenants move
@@ -339,6 +342,52 @@ export function leaversSuite(label: string, environment: Environment): void {
         assert.equal((await employmentOf(tenant, "C3")).employment.endDate, null);
         await advance(t, tenant, "2026-04-15T22:00:00.000Z");
         assert.equal((await employmentOf(tenant, "C1")).employment.connectStatus, "DISCONNECTED");
+      });
+    });
+
+    describe(`races, ${ROUNDS} rounds each: an end-date change and the removal arrive together`, () => {
+      /** Fires the change and an advance to the removal's instant at once; the end state must be one of the two orders. */
+      const orders = { changeFirst: 0, removalFirst: 0 };
+      const race = (change: string | null) => async (i: number): Promise<string[]> => {
+        const tenant = await leaverTenant();
+        const hire = await connectedHire(tenant);
+        await end(tenant, hire, "2026-03-24"); // removal 2026-03-29T22:00Z
+        const [changed, advanced] = await atOnce(
+          i,
+          // an advance has more to do before it reaches the removal: the change leaves up to ~40 ms later, so that both orders occur
+          () => delay((i % 10) * 4).then(() => t.gql(END, { id: hire.employmentId, d: change }, tenant.key)),
+          () => t.gql(ADVANCE, { to: "2026-03-29T22:00:00.000Z" }, tenant.key),
+        );
+        const problems = some(answerProblem("endEmployment", changed, ["CONFLICT"]), answerProblem("advanceTestClock", advanced, []));
+        const seen = await employment(tenant, hire.employmentId);
+        const removed = kinds(seen, "DISCONNECTED").length;
+        const changes = kinds(seen, "ENDED").length - 1;
+        orders[changed.errors ? "removalFirst" : "changeFirst"]++;
+        if (changed.errors) {
+          // the removal came first: the link is gone, the end date stands, no event of the refused change
+          if (seen.connectStatus !== "DISCONNECTED" || removed !== 1 || changes !== 0 || seen.endDate !== "2026-03-24") {
+            problems.push(`change refused but status ${seen.connectStatus}, ${removed} DISCONNECTED, ${changes} changes, end ${seen.endDate}`);
+          }
+        } else if (seen.connectStatus !== "CONNECTED" || removed !== 0 || changes !== 1 || seen.endDate !== change) {
+          // the change came first: the removal was cancelled or moved past the advance
+          problems.push(`change accepted but status ${seen.connectStatus}, ${removed} DISCONNECTED, ${changes} changes, end ${seen.endDate}`);
+        }
+        if (!changed.errors && change !== null) {
+          await advance(t, tenant, "2026-04-16T00:00:00Z");
+          const later = await employment(tenant, hire.employmentId);
+          if (later.connectStatus !== "DISCONNECTED" || kinds(later, "DISCONNECTED").length !== 1) problems.push(`the moved removal: ${later.connectStatus}`);
+        }
+        return problems;
+      };
+
+      test("withdrawing the end date while the clock reaches the removal: withdrawn and kept, or removed and CONFLICT — never both, never twice", async (c) => {
+        assertNoRoundBroken(await brokenRounds(ROUNDS, race(null)), ROUNDS);
+        c.diagnostic(`orders seen so far: ${JSON.stringify(orders)}`);
+      });
+
+      test("moving the end date later while the clock reaches the removal: re-planned, or removed and CONFLICT", async (c) => {
+        assertNoRoundBroken(await brokenRounds(ROUNDS, race("2026-04-10")), ROUNDS);
+        c.diagnostic(`orders seen so far: ${JSON.stringify(orders)}`);
       });
     });
 
