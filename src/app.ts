@@ -19,6 +19,7 @@ import { RateLimits } from "./http/rate-limits.js";
 import { defaultIdempotencySettings, idempotency, type IdempotencySettings } from "./http/idempotency.js";
 import { createHttpApp } from "./http/server.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
+import { AgendaRemovalJobs, defineLeaverJobs, scheduleRemovalSweep } from "./jobs/leaver.jobs.js";
 import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
 import { instrumentMailer } from "./mail/instrumented-mailer.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
@@ -121,6 +122,7 @@ export class App {
         apiKeyCacheMs: config.apiKeyCacheMs,
         mailer,
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
+        removalJobs: new AgendaRemovalJobs(jobs.agenda, clock),
         dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs, sendRetryMs: config.sendRetryMs },
         lookupTxt: createTxtLookup({ servers: config.dnsServers }),
         resolveHost,
@@ -136,6 +138,7 @@ export class App {
       );
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
+      defineLeaverJobs(jobs.agenda, services, jobTuning);
       return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options, metrics, relay);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
@@ -177,6 +180,7 @@ export class App {
       await scheduleSweep(this.jobs.agenda, this.jobTuning);
       this.services.eventsWritten.on(() => this.webhookRelay.kick());
       this.webhookRelay.start();
+      await scheduleRemovalSweep(this.jobs.agenda, this.jobTuning);
       this.workerStarted = true;
     }
     this.log.info({ url: this.url, role: this.config.role, jobStore: this.jobs.kind }, "started");

@@ -9,7 +9,7 @@ import { printable } from "./terminal-text.js";
 const usage = `usage: npm run import -- FILE [--url URL] [--key KEY]
 
 Imports the new hires of a CSV file (UTF-8; columns firstName, lastName, email, startDate,
-employmentTemplate, externalId) by streaming it to POST {URL}/import/hires.
+employmentTemplate, externalId, endDate) by streaming it to POST {URL}/import/hires.
   --url URL   the service (default: $ONBOARDING_URL, else http://localhost:4000)
   --key KEY   an HR_ADMIN or PARTNER API key of your tenant (default: $ONBOARDING_API_KEY)
 Exit code: 0 every row imported, 2 some rows failed (listed), 1 the import itself failed.

@@ -15,6 +15,8 @@ export interface HireRowInput {
   /** An employment template's id or name. */
   employmentTemplate?: string | null;
   externalId?: string | null;
+  /** R9: the last day, when already known ("YYYY-MM-DD"); as endEmployment right after the registration. */
+  endDate?: string | null;
 }
 
 /** A row that passed: trimmed, its template found. */
@@ -25,6 +27,7 @@ export interface CheckedHireRow<T> {
   startDate: string;
   template: T;
   externalId: string | null;
+  endDate: string | null;
 }
 
 /** Why a row was refused; `unknownTemplate`: the template named is not the tenant's (registerHire answers NOT_FOUND for an id). */
@@ -53,6 +56,7 @@ export function checkHireRow<T extends { id: string; name: string }>(
     ["startDate", row.startDate],
     [templateField, row.employmentTemplate],
     ["externalId", row.externalId],
+    ["endDate", row.endDate],
   ];
   const withNul = cells.find(([, value]) => typeof value === "string" && hasNul(value));
   if (withNul) return problem(withNul[0], nulProblem(withNul[0]));
@@ -62,6 +66,7 @@ export function checkHireRow<T extends { id: string; name: string }>(
   const startDate = text(row.startDate);
   const templateKey = text(row.employmentTemplate);
   const externalId = text(row.externalId) || null;
+  const endDate = text(row.endDate) || null;
 
   if (!firstName) return problem("firstName", "firstName must not be empty");
   if (firstName.length > MAX_NAME) return problem("firstName", `firstName must be at most ${MAX_NAME} characters`);
@@ -78,7 +83,15 @@ export function checkHireRow<T extends { id: string; name: string }>(
   const template = templates.find((t) => t.id === templateKey) ?? templates.find((t) => t.name.toLowerCase() === templateKey.toLowerCase());
   if (!template) return { field: templateField, message: `No employment template "${templateKey.slice(0, 100)}"`, unknownTemplate: true };
   if (externalId && externalId.length > MAX_EXTERNAL_ID) return problem("externalId", `externalId must be at most ${MAX_EXTERNAL_ID} characters`);
-  return { firstName, lastName, email, startDate, template, externalId };
+  if (endDate !== null) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || !DateTime.fromISO(endDate).isValid) {
+      return problem("endDate", `endDate must be a calendar date YYYY-MM-DD (got "${endDate.slice(0, 40)}")`);
+    }
+    const endOutOfRange = unsupportedDate(endDate, "endDate");
+    if (endOutOfRange) return problem("endDate", endOutOfRange);
+    if (endDate < startDate) return problem("endDate", `endDate ${endDate} is before the start date ${startDate}`);
+  }
+  return { firstName, lastName, email, startDate, template, externalId, endDate };
 }
 
 export const isHireRowProblem = <T>(checked: CheckedHireRow<T> | HireRowProblem): checked is HireRowProblem => "message" in checked;

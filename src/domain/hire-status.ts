@@ -28,7 +28,8 @@ export interface HireFacts {
   reviewStatus: ReviewStatus;
   hasUser: boolean;
   email: string | null;
-  connected: boolean; // the user has a Connect account
+  connected: boolean; // the user has a Connect account and it is linked
+  disconnected?: boolean; // the user has a Connect account whose link was removed (R9: a leaver)
   invitation: InvitationFacts | null; // the current invitation
 }
 
@@ -62,6 +63,7 @@ export function linkState(invitation: InvitationFacts | null, now: Date): LinkSt
 
 export function connectStatusOf(hire: HireFacts, now: Date): ConnectStatus {
   if (hire.connected) return "CONNECTED"; // an account that exists stays, even if cancelled afterwards
+  if (hire.disconnected) return "DISCONNECTED"; // R9: the account exists, its link was removed (a re-link makes it CONNECTED again)
   if (hire.employmentStatus === "CANCELLED" || hire.reviewStatus === "REJECTED") return "CANCELLED";
   if (!hire.hasUser) return "NO_USER";
   if (hire.email === null || hire.email.trim() === "") return "NO_EMAIL";

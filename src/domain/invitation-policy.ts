@@ -118,7 +118,7 @@ const HOUR_MS = 60 * MINUTE_MS;
  * 00:00s — luxon alone picks the second; where a change skips midnight (America/Santiago in spring:
  * 00:00 jumps to 01:00) it is the first instant that exists on that date, the change itself.
  */
-function startOfLocalDate(date: CalendarDate, zone: string): Date {
+export function startOfLocalDate(date: CalendarDate, zone: string): Date {
   const tz = IANAZone.create(zone);
   const midnight = date.toMillis(); // the wall clock's 00:00 on `date`, written as if it were UTC
   const wallClock = (instant: number) => instant + tz.offset(instant) * MINUTE_MS;

@@ -44,6 +44,8 @@ export function startDateReplans(current: StoredInvitationStatus | null): boolea
 export interface ResendFacts extends EmploymentFacts {
   hasUser: boolean;
   connected: boolean;
+  /** R9: the account exists but its link was removed (a leaver). */
+  disconnected?: boolean;
   email: string | null;
 }
 
@@ -54,6 +56,7 @@ export function resendRefusal(facts: ResendFacts): { message: string; field?: st
   if (facts.reviewStatus === "PENDING") return { message: "The employment waits for its final approval; the invitation goes out after it" };
   if (!facts.hasUser) return { message: "This hire has no user: the employment template links no user template" };
   if (facts.connected) return { message: "The hire's account is already connected" };
+  if (facts.disconnected) return { message: "The hire's Connect account exists; its link was removed when the employment ended. A new employment (addEmployment) re-links it" };
   if (!facts.email) return { message: "The hire has no e-mail address: add one with changeEmail", field: "email" };
   return null;
 }

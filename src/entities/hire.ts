@@ -45,6 +45,8 @@ export type EmploymentStatus = "ACTIVE" | "CANCELLED";
 /** One employment of an employee, with its start date (a calendar date) and its current invitation. */
 @Entity({ name: "employment" })
 @Index(["tenantId", "createdAt"])
+@Index(["disconnectDoneAt", "disconnectAt"]) // the sweep: removals due, of every tenant
+@Index(["tenantId", "disconnectDoneAt", "disconnectAt"]) // a tenant's removals due (its job, its test clock)
 export class Employment {
   @IdColumn()
   id!: string;
@@ -94,6 +96,13 @@ export class Employment {
   /** R9: when the Connect link is (or was) removed: 00:00 tenant-local on endDate + 1 + disconnectAfterDays. */
   @InstantColumn({ nullable: true })
   disconnectAt!: Date | null;
+
+  /**
+   * R9: when the removal due at disconnectAt was carried out — the link removed, or kept because
+   * another active employment of the employee still needs it. null while it is planned (or none is).
+   */
+  @InstantColumn({ nullable: true })
+  disconnectDoneAt!: Date | null;
 }
 
 /** The login identity inside the HR system, created from the user template (R1). One per employee. */

@@ -36,7 +36,7 @@ export interface HireFileReport {
   errorsTruncated: boolean;
 }
 
-export const hireFileColumns = ["firstName", "lastName", "email", "startDate", "employmentTemplate", "externalId"] as const;
+export const hireFileColumns = ["firstName", "lastName", "email", "startDate", "employmentTemplate", "externalId", "endDate"] as const;
 export type HireFileColumn = (typeof hireFileColumns)[number];
 const requiredColumns: readonly HireFileColumn[] = ["firstName", "lastName", "startDate", "employmentTemplate"];
 const importRoles: readonly Role[] = ["HR_ADMIN", "PARTNER"];
@@ -107,6 +107,7 @@ export function csvRowToImportRow(record: Record<string, string | undefined>): I
     startDate: cell("startDate"),
     employmentTemplate: cell("employmentTemplate"),
     externalId: cell("externalId"),
+    endDate: cell("endDate"),
   };
 }
 

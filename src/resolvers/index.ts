@@ -6,6 +6,7 @@ import { EmploymentHistoryResolver } from "./history.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
 import { RehireResolver } from "./rehire.resolver.js";
+import { LeaverResolver } from "./leavers.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
 import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
@@ -22,6 +23,7 @@ export const resolvers = [
   ReviewResolver,
   HireResolver,
   RehireResolver,
+  LeaverResolver,
   EmployeeFieldsResolver,
   EmploymentFieldsResolver,
   EmploymentHistoryResolver,

@@ -118,7 +118,8 @@ export class HireQueries {
         reviewStatus: employment.reviewStatus,
         hasUser: user !== null,
         email: employee?.email ?? null,
-        connected: account !== null,
+        connected: account !== null && account.disconnectedAt === null,
+        disconnected: account !== null && account.disconnectedAt !== null,
         invitation,
       },
       now,
@@ -138,7 +139,7 @@ export class HireQueries {
     const employee = chosen.row.e as Employee;
     const [user, account, invitation] = [chosen.row.u as User | null, chosen.row.a as ConnectAccount | null, chosen.row.i as Invitation | null];
     const connectStatus = connectStatusOf(
-      { employmentStatus: chosen.status, reviewStatus: chosen.reviewStatus, hasUser: user !== null, email: employee.email, connected: account !== null, invitation },
+      { employmentStatus: chosen.status, reviewStatus: chosen.reviewStatus, hasUser: user !== null, email: employee.email, connected: account !== null && account.disconnectedAt === null, disconnected: account !== null && account.disconnectedAt !== null, invitation },
       this.clock.nowFor(tenant),
     );
     return { employee, connectStatus, invitation, connectAccount: account };

@@ -34,6 +34,9 @@ export class HireService {
     await this.unitOfWork.run(scope, async (tx, after) => {
       const employment = await this.lockOpen(tx, employmentId);
       const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
+      if (employment.endDate !== null && startDate > employment.endDate) {
+        throw badInput(`startDate ${startDate} is after the end date ${employment.endDate}: change or withdraw the end date first (endEmployment)`, "startDate");
+      }
       if (employment.startDate !== startDate) {
         await tx.manager.update(Employment, { id: employment.id, tenantId: tx.tenantId }, { startDate });
         const detail = `${employment.startDate} → ${startDate}`;
@@ -108,7 +111,8 @@ export class HireService {
       const now = this.clock.nowFor(tenant); // read under the lock: this change is dated after the one it waited for
       const state = await this.stateOf(tx, employment);
       const employee = await tx.findOne(Employee, { id: employment.employeeId });
-      const refusal = resendRefusal({ ...employment, hasUser: state.user !== null, connected: state.connected, email: employee?.email ?? null });
+      const linked = state.account !== null && state.account.disconnectedAt === null;
+      const refusal = resendRefusal({ ...employment, hasUser: state.user !== null, connected: linked, disconnected: state.account !== null && !linked, email: employee?.email ?? null });
       if (refusal) throw refusal.field ? new AppError("BAD_USER_INPUT", refusal.message, { field: refusal.field }) : conflict(refusal.message);
       const id = await this.planner.resend(tx.manager, employment, state.user!, employee!.email!, now, after);
       const detail = `to ${maskEmail(employee!.email!)}; every earlier link stops working`;
@@ -127,11 +131,12 @@ export class HireService {
     return employment;
   }
 
-  private async stateOf(tx: TenantScope, employment: Employment): Promise<{ user: User | null; connected: boolean; current: Invitation | null }> {
+  /** `connected`: the account exists, linked or not (R9: a leaver's is kept) — nothing is planned or mailed for it. */
+  private async stateOf(tx: TenantScope, employment: Employment): Promise<{ user: User | null; account: ConnectAccount | null; connected: boolean; current: Invitation | null }> {
     const user = await tx.findOne(User, { employeeId: employment.employeeId });
-    const connected = user ? (await tx.findOne(ConnectAccount, { userId: user.id })) !== null : false;
+    const account = user ? await tx.findOne(ConnectAccount, { userId: user.id }) : null;
     const current = employment.currentInvitationId ? await tx.findOne(Invitation, { id: employment.currentInvitationId }) : null;
-    return { user, connected, current };
+    return { user, account, connected: account !== null, current };
   }
 
   private async reload(scope: TenantScope, employmentId: string): Promise<Hire> {

@@ -15,6 +15,8 @@ import { ReviewService } from "./review.service.js";
 import { InvitationDispatch, type DispatchSettings } from "./invitation-dispatch.js";
 import type { InvitationJobs } from "./invitation-jobs.js";
 import { InvitationPlanner } from "./invitation-planner.js";
+import type { RemovalJobs } from "./leaver-jobs.js";
+import { LeaverService } from "./leaver.service.js";
 import { RegistrationService } from "./registration.service.js";
 import { UnitOfWork } from "./unit-of-work.js";
 import { TenantScope } from "./tenant-scope.js";
@@ -37,6 +39,8 @@ export interface Services {
   bulkResends: BulkResendService;
   reviews: ReviewService;
   imports: ImportService;
+  /** Leavers (R9): end dates, and the removal of their Connect links (jobs, sweep, test clocks). */
+  leavers: LeaverService;
   queries: HireQueries;
   /** The worker's side of the invitations: sends, expiries, the sweep. */
   dispatch: InvitationDispatch;
@@ -62,6 +66,8 @@ export interface ServiceDependencies {
   apiKeyCacheMs: number;
   mailer: Mailer;
   jobs: InvitationJobs;
+  /** Jobs at leavers' removal instants (R9); without them the sweep alone carries the removals out. */
+  removalJobs?: RemovalJobs;
   dispatchSettings: DispatchSettings;
   /** DNS TXT lookups for domain proofs (R12). */
   lookupTxt: TxtLookup;
@@ -75,24 +81,26 @@ export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey, d.apiKeyCacheMs);
   const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, d.eventsWritten ?? new EventsWritten());
   const unitOfWork = new UnitOfWork(dispatch);
+  const leavers = new LeaverService(d.dataSource, d.clock, unitOfWork, d.removalJobs ?? null, d.log);
   const planner = new InvitationPlanner();
   const reviews = new ReviewService(d.clock, planner, unitOfWork);
-  const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, d.log);
+  const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, leavers, d.log);
   return {
     clock: d.clock,
     apiKeys,
-    tenants: new TenantService(d.dataSource, d.clock, apiKeys),
+    tenants: new TenantService(d.dataSource, d.clock, apiKeys, leavers),
     catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),
     bulkResends: new BulkResendService(d.clock, planner, unitOfWork),
     reviews,
     imports: new ImportService(registrations),
+    leavers,
     queries: new HireQueries(d.clock),
     dispatch,
     eventsWritten: dispatch.eventsWritten,
     verification: new VerificationService(d.dataSource, d.clock, planner),
-    testClocks: new TestClockService(d.dataSource, d.clock, dispatch),
+    testClocks: new TestClockService(d.dataSource, d.clock, dispatch, leavers),
     webhooks: new WebhookService(d.clock, d.resolveHost, d.webhookTargets),
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
     scopeOf: (principal) => new TenantScope(principal.tenantId, d.dataSource.manager, principal.tenant, partnerOf(principal)),

@@ -13,6 +13,7 @@ import { lockEmploymentsOfEmployee } from "../sql/lockEmployment.js";
 import { actorOf, recordEvent, recordEvents, registeredDetail, type Caller, type NewEmploymentEvent } from "./history.js";
 import { AfterCommit } from "./invitation-jobs.js";
 import type { InvitationPlanner } from "./invitation-planner.js";
+import type { LeaverService } from "./leaver.service.js";
 import type { ReviewService } from "./review.service.js";
 import type { TenantScope } from "./tenant-scope.js";
 import type { UnitOfWork } from "./unit-of-work.js";
@@ -61,6 +62,7 @@ export class RegistrationService {
     private readonly planner: InvitationPlanner,
     private readonly reviews: ReviewService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly leavers: LeaverService,
     private readonly log: Logger,
   ) {}
 
@@ -119,20 +121,23 @@ export class RegistrationService {
     });
 
     const after = new AfterCommit(options.bulk);
+    const removals: Date[] = []; // R9: removals planned by end dates given at registration
     try {
       for (const { index, employeeId, byAddress } of rehires) {
         const row = rows[index]!;
-        const added = await this.unitOfWork.run(scope, (tx, queued) => this.addToEmployee(tx, caller, row, employeeId, byAddress, queued), { into: after });
+        const added = await this.unitOfWork.run(scope, (tx, queued) => this.addToEmployee(tx, caller, row, employeeId, byAddress, queued, removals), { into: after });
         // the employee's address changed meanwhile: no longer a rehire, a new hire
-        results[index] = added ?? (await this.writeChunk(scope, caller, [row], after))[0];
+        results[index] = added ?? (await this.writeChunk(scope, caller, [row], after, removals))[0];
       }
       for (let i = 0; i < fresh.length; i += CHUNK) {
         const chunk = fresh.slice(i, i + CHUNK);
-        const written = await this.writeChunk(scope, caller, chunk.map((index) => rows[index]!), after);
+        const written = await this.writeChunk(scope, caller, chunk.map((index) => rows[index]!), after, removals);
         chunk.forEach((index, j) => (results[index] = written[j]));
       }
     } finally {
       await this.unitOfWork.flush(tenant, after); // what did commit is sent (or scheduled), even if a later chunk failed
+      // a removal already due is carried out now (a connected leaver), later ones are jobs; an instant of a chunk that rolled back plans nothing real
+      if (removals.length) await this.leavers.afterPlanned(tenant, removals, this.clock.nowFor(tenant));
     }
     const byExternalId = new Map<string, Registered>();
     rows.forEach((row, i) => {
@@ -144,9 +149,9 @@ export class RegistrationService {
   }
 
   /** One transaction of multi-row INSERTs; if a concurrent registration took one of the externalIds meanwhile, row by row instead. */
-  private async writeChunk(scope: TenantScope, caller: Caller, rows: HireRow[], into: AfterCommit): Promise<Registered[]> {
+  private async writeChunk(scope: TenantScope, caller: Caller, rows: HireRow[], into: AfterCommit, removals: Date[]): Promise<Registered[]> {
     try {
-      return await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, rows, after), { into });
+      return await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, rows, after, removals), { into });
     } catch (error) {
       if (!isUniqueViolation(error) || rows.every((row) => !row.externalId)) throw error;
     }
@@ -154,7 +159,7 @@ export class RegistrationService {
     const written: Registered[] = [];
     for (const row of rows) {
       try {
-        written.push((await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, [row], after), { into }))[0]!);
+        written.push((await this.unitOfWork.run(scope, (tx, after) => this.insertRows(tx, caller, [row], after, removals), { into }))[0]!);
       } catch (error) {
         const winner = row.externalId && isUniqueViolation(error) ? (await this.firstHires(scope, [row.externalId])).get(row.externalId) : undefined;
         if (!winner) throw error;
@@ -165,7 +170,7 @@ export class RegistrationService {
   }
 
   /** Inserts the rows' employees, employments, users, invitations or accounts and events, a statement per table. */
-  private async insertRows(tx: TenantScope, caller: Caller, rows: HireRow[], after: AfterCommit): Promise<Registered[]> {
+  private async insertRows(tx: TenantScope, caller: Caller, rows: HireRow[], after: AfterCommit, removals: Date[]): Promise<Registered[]> {
     const tenant = await tx.tenant();
     const now = this.clock.nowFor(tenant);
     const actor = actorOf(caller);
@@ -177,6 +182,7 @@ export class RegistrationService {
     const invitations: Invitation[] = [];
     const accounts: ConnectAccount[] = [];
     const events: NewEmploymentEvent[] = [];
+    const ended: { employment: Employment; endDate: string; userTemplateId: string | null }[] = [];
     for (const row of rows) {
       const employee = Object.assign(new Employee(), {
         id: randomUUID(),
@@ -227,8 +233,12 @@ export class RegistrationService {
       employees.push(employee);
       employments.push(employment);
       if (user) users.push(user);
+      if (row.endDate) ended.push({ employment, endDate: row.endDate, userTemplateId: row.template.userTemplateId });
     }
     const m = tx.manager;
+    const endings = await this.leavers.planAtRegistration(m, tenant.id, ended, now, actor); // R9: as endEmployment right after
+    events.push(...endings.events);
+    removals.push(...endings.instants);
     await m.insert(Employee, employees);
     await m.insert(Employment, employments);
     if (users.length) await m.insert(User, users);
@@ -248,7 +258,7 @@ export class RegistrationService {
    * employment with the same start date and template is the same employment again (a retried
    * request): returned, unchanged. null: `byAddress` and the employee no longer has that address.
    */
-  private async addToEmployee(tx: TenantScope, caller: Caller, row: HireRow, employeeId: string, byAddress: boolean, after: AfterCommit): Promise<Registered | null> {
+  private async addToEmployee(tx: TenantScope, caller: Caller, row: HireRow, employeeId: string, byAddress: boolean, after: AfterCommit, removals: Date[]): Promise<Registered | null> {
     const existing = await lockEmploymentsOfEmployee(tx.manager, { tenantId: tx.tenantId, partner: tx.partner, employeeId });
     const employee = existing.length ? await tx.findOne(Employee, { id: employeeId }) : null;
     if (byAddress && employee?.email?.toLowerCase() !== row.email?.toLowerCase()) return null;
@@ -290,6 +300,10 @@ export class RegistrationService {
           { tenant, employment, user, email: employee.email, now, reviewPending: reviewSteps > 0, actor, verifiedDomains: await this.planner.verifiedDomains(tx.manager, tenant.id) },
           after,
         );
+    // R9: an end date given with the row, as endEmployment right after (sets endDate and disconnectAt before the insert)
+    const endings = row.endDate
+      ? await this.leavers.planAtRegistration(tx.manager, tenant.id, [{ employment, endDate: row.endDate, userTemplateId: row.template.userTemplateId }], now, actor)
+      : { events: [], instants: [] };
     await tx.manager.insert(Employment, employment);
     const registered = registeredDetail({ startDate: row.startDate, email: employee.email, hasUser: user !== null, reviewSteps });
     const how = byAddress ? "a rehire: the address of an employee with a Connect account" : "another employment of the employee";
@@ -298,6 +312,8 @@ export class RegistrationService {
     if (plan.account) await tx.manager.insert(ConnectAccount, plan.account);
     await recordEvents(tx.manager, plan.events);
     if (account && reviewSteps === 0) await this.planner.relink(tx.manager, account, now, { employmentId: employment.id, actor });
+    await recordEvents(tx.manager, endings.events);
+    removals.push(...endings.instants);
     return { employee, employment, created: true };
   }
 

@@ -6,6 +6,8 @@ import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { ApiKeyService } from "./api-key.service.js";
 import type { Clock } from "./clock.js";
+import { inTransaction } from "../db/transaction.js";
+import type { LeaverService } from "./leaver.service.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
 
@@ -25,6 +27,7 @@ export class TenantService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly apiKeys: ApiKeyService,
+    private readonly leavers: LeaverService,
   ) {}
 
   /** A new customer company and its first HR_ADMIN key, in one transaction. */
@@ -61,18 +64,26 @@ export class TenantService {
   /**
    * R9, R10: HR's lifecycle settings; a field left out (undefined) stays as it is. The limits are
    * checked by the GraphQL input; `disconnectAfterDays` cannot be null (every tenant has one).
+   * A new disconnectAfterDays re-plans, in the same transaction, every leaver's removal not yet due
+   * whose user template sets no N of its own (R9: a planned removal follows the settings in force).
+   * The tenant row is updated first: an endEmployment reads it under a shared lock, so it plans
+   * wholly before (and is re-planned here) or wholly after (with the new N).
    */
   async setSettings(tenantId: string, input: { disconnectAfterDays?: number | null; reminderDaysBeforeExpiry?: number | null }): Promise<Tenant> {
     if (input.disconnectAfterDays === null) throw badInput("disconnectAfterDays cannot be null: leave it out to keep it", "disconnectAfterDays");
     const changes: Partial<Pick<Tenant, "disconnectAfterDays" | "reminderDaysBeforeExpiry">> = {};
     if (input.disconnectAfterDays !== undefined) changes.disconnectAfterDays = input.disconnectAfterDays;
     if (input.reminderDaysBeforeExpiry !== undefined) changes.reminderDaysBeforeExpiry = input.reminderDaysBeforeExpiry;
-    return this.dataSource.transaction(async (manager) => {
+    const { tenant, replanned, now } = await inTransaction(this.dataSource.manager, async (manager) => {
       if (Object.keys(changes).length) await manager.update(Tenant, { id: tenantId }, changes);
       const tenant = await manager.findOneBy(Tenant, { id: tenantId });
       if (!tenant) throw notFound("Tenant");
-      return tenant;
+      const now = this.clock.nowFor(tenant);
+      const replanned = changes.disconnectAfterDays !== undefined ? await this.leavers.replanForTenant(manager, tenant, now) : [];
+      return { tenant, replanned, now };
     });
+    if (replanned.length) await this.leavers.afterPlanned(tenant, replanned, now);
+    return tenant;
   }
 
   async setEmployeeLicense(tenantId: string, enabled: boolean): Promise<Tenant> {

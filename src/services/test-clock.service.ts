@@ -9,6 +9,7 @@ import { moveTestClock } from "../sql/moveTestClock.js";
 import { nextDueInstant } from "../sql/nextDueInstant.js";
 import type { Clock } from "./clock.js";
 import type { InvitationDispatch } from "./invitation-dispatch.js";
+import type { LeaverService } from "./leaver.service.js";
 import type { TenantScope } from "./tenant-scope.js";
 
 /** How long (real time) an advance holds the test clock between two renewals; a crashed one frees it after that. */
@@ -19,8 +20,8 @@ const WAIT_MS = 120_000;
 const POLL_MS = 20;
 
 /**
- * Test clocks (sandbox tenants): moving the clock forward runs, in time order, every send and
- * expiry that falls due on the way — through the same code that real time runs. One advance per
+ * Test clocks (sandbox tenants): moving the clock forward runs, in time order, every send, expiry
+ * and leaver's link removal that falls due on the way — through the same code that real time runs. One advance per
  * tenant at a time (a hold on the tenant's row, across processes); the clock only moves forward.
  */
 export class TestClockService {
@@ -28,6 +29,7 @@ export class TestClockService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly dispatch: InvitationDispatch,
+    private readonly leavers: LeaverService,
   ) {}
 
   async advance(scope: TenantScope, to: Date): Promise<Tenant> {
@@ -53,7 +55,8 @@ export class TestClockService {
         if (next.getTime() > tenant.testClockNow!.getTime()) await this.move(tenant, holder, next);
         const sent = await this.dispatch.sendDue(tenant, { breaker: false });
         const expired = await this.dispatch.expireDue(tenant.id);
-        if (sent === 0 && expired === 0) {
+        const removed = await this.leavers.removeDue(tenant.id); // R9: leavers' links
+        if (sent === 0 && expired === 0 && removed === 0) {
           // a send in flight (a request's own, right after its commit) is due now: let it finish
           await sleep(POLL_MS);
           await this.dispatch.reclaim({ tenantId: tenant.id });

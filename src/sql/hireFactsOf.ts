@@ -29,6 +29,7 @@ export async function hireFactsOf(manager: EntityManager, p: { tenantId: string;
     .addSelect("m.reviewStatus", "reviewStatus")
     .addSelect("u.id", "userId")
     .addSelect("a.id", "accountId")
+    .addSelect("a.disconnectedAt", "disconnectedAt")
     .addSelect("i.status", "invitationStatus")
     // whether the link had expired at `at`, compared by the database: no raw instant to parse per driver
     .addSelect("CASE WHEN i.expiresAt <= :at THEN 1 ELSE 0 END", "expired")
@@ -44,7 +45,8 @@ export async function hireFactsOf(manager: EntityManager, p: { tenantId: string;
       reviewStatus: row.reviewStatus as HireFacts["reviewStatus"],
       hasUser: row.userId != null,
       email: (row.email as string | null) ?? null,
-      connected: row.accountId != null,
+      connected: row.accountId != null && row.disconnectedAt == null,
+      disconnected: row.accountId != null && row.disconnectedAt != null, // R9: a leaver's link was removed
       invitation: row.invitationStatus == null ? null : { status: row.invitationStatus as NonNullable<HireFacts["invitation"]>["status"], expiresAt },
     },
   };

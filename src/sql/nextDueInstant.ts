@@ -1,12 +1,13 @@
 import type { EntityManager } from "typeorm";
-import { Invitation } from "../entities/index.js";
+import { Employment, Invitation } from "../entities/index.js";
 
 /**
  * The earliest instant, up to `to`, at which something of the tenant falls due: a send (SCHEDULED by
- * its dueAt; SENDING — a send in flight — counts as due now) or a link's expiry. null: nothing.
+ * its dueAt; SENDING — a send in flight — counts as due now), a link's expiry or a leaver's planned
+ * removal (R9: disconnectAt, not yet done). null: nothing.
  */
 export async function nextDueInstant(manager: EntityManager, p: { tenantId: string; to: Date }): Promise<Date | null> {
-  const [send, expiry] = await Promise.all([
+  const [send, expiry, removal] = await Promise.all([
     manager
       .createQueryBuilder(Invitation, "i")
       .select("MIN(i.dueAt)", "at")
@@ -17,8 +18,13 @@ export async function nextDueInstant(manager: EntityManager, p: { tenantId: stri
       .select("MIN(i.expiresAt)", "at")
       .where("i.tenantId = :tenantId AND i.status = 'SENT' AND i.expiresAt <= :to", p)
       .getRawOne<{ at: Date | string | null }>(),
+    manager
+      .createQueryBuilder(Employment, "m")
+      .select("MIN(m.disconnectAt)", "at")
+      .where("m.tenantId = :tenantId AND m.disconnectDoneAt IS NULL AND m.disconnectAt <= :to", p)
+      .getRawOne<{ at: Date | string | null }>(),
   ]);
-  const instants = [send?.at, expiry?.at].filter((at) => at !== null && at !== undefined).map((at) => asInstant(at!));
+  const instants = [send?.at, expiry?.at, removal?.at].filter((at) => at !== null && at !== undefined).map((at) => asInstant(at!));
   return instants.length ? new Date(Math.min(...instants.map((at) => at.getTime()))) : null;
 }
 

@@ -30,6 +30,12 @@ export class RegisterHireInput {
     description: "The caller's own id; registering the same externalId again returns the first hire.",
   })
   externalId?: string | null;
+
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: "R9: the last day, when already known: as endEmployment right after the registration (not before the start date).",
+  })
+  endDate?: string | null;
 }
 
 @ObjectType("RegisterHirePayload")

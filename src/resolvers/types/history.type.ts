@@ -41,8 +41,8 @@ registerEnumType(EmploymentEventKind, {
     CANCELLED: { description: "The employment was cancelled." },
     START_DATE_CHANGED: { description: "The start date changed (old → new)." },
     EMAIL_CHANGED: { description: "The hire's address changed (masked old → masked new)." },
-    ENDED: { description: "The employment's end date was set, changed or withdrawn (the detail says which)." },
-    DISCONNECTED: { description: "The employment ended and its Connect link was removed." },
+    ENDED: { description: "R9: the end date was set, changed or withdrawn, and when the Connect link is removed." },
+    DISCONNECTED: { description: "R9: the employee's Connect link was removed (at disconnectAt)." },
     REMINDED: { description: "A reminder of the unused link went out." },
   },
 });
