@@ -15,6 +15,7 @@ export const employmentEventKinds = [
   "CANCELLED",
   "START_DATE_CHANGED",
   "EMAIL_CHANGED",
+  "REMINDED",
 ] as const;
 export type EmploymentEventKind = (typeof employmentEventKinds)[number];
 

@@ -6,6 +6,7 @@ import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { ApiKeyService } from "./api-key.service.js";
 import type { Clock } from "./clock.js";
+import type { InvitationDispatch } from "./invitation-dispatch.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
 
@@ -25,6 +26,7 @@ export class TenantService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly apiKeys: ApiKeyService,
+    private readonly dispatch: InvitationDispatch,
   ) {}
 
   /** A new customer company and its first HR_ADMIN key, in one transaction. */
@@ -67,12 +69,15 @@ export class TenantService {
     const changes: Partial<Pick<Tenant, "disconnectAfterDays" | "reminderDaysBeforeExpiry">> = {};
     if (input.disconnectAfterDays !== undefined) changes.disconnectAfterDays = input.disconnectAfterDays;
     if (input.reminderDaysBeforeExpiry !== undefined) changes.reminderDaysBeforeExpiry = input.reminderDaysBeforeExpiry;
-    return this.dataSource.transaction(async (manager) => {
+    const saved = await this.dataSource.transaction(async (manager) => {
       if (Object.keys(changes).length) await manager.update(Tenant, { id: tenantId }, changes);
       const tenant = await manager.findOneBy(Tenant, { id: tenantId });
       if (!tenant) throw notFound("Tenant");
       return tenant;
     });
+    // R10: reminders follow the setting in force when they are looked for; the jobs are only triggers at the new times
+    if (changes.reminderDaysBeforeExpiry !== undefined) await this.dispatch.replanReminders(tenantId).catch(() => undefined);
+    return saved;
   }
 
   async setEmployeeLicense(tenantId: string, enabled: boolean): Promise<Tenant> {

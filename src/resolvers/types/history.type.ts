@@ -16,6 +16,7 @@ export enum EmploymentEventKind {
   CANCELLED = "CANCELLED",
   START_DATE_CHANGED = "START_DATE_CHANGED",
   EMAIL_CHANGED = "EMAIL_CHANGED",
+  REMINDED = "REMINDED",
 }
 // Fails to compile if the stored kinds and this enum part ways.
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -38,6 +39,7 @@ registerEnumType(EmploymentEventKind, {
     CANCELLED: { description: "The employment was cancelled." },
     START_DATE_CHANGED: { description: "The start date changed (old → new)." },
     EMAIL_CHANGED: { description: "The hire's address changed (masked old → masked new)." },
+    REMINDED: { description: "A reminder with a new link (same expiry) was delivered; the earlier link stopped working (R10)." },
   },
 });
 
