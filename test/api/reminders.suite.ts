@@ -13,6 +13,7 @@ const EMPLOYMENT = `query($id: ID!) { employment(id: $id) { id connectStatus inv
 const LINK_INFO = `query($token: String!) { linkInfo(token: $token) { state maskedEmail expiresAt replacedByReminder } }`;
 const VERIFY = `mutation($token: String!) { verifyInvitation(token: $token) { connectAccount { id email } } }`;
 const SETTINGS = `mutation($n: Int) { setTenantSettings(input: { reminderDaysBeforeExpiry: $n }) { reminderDaysBeforeExpiry } }`;
+const METRICS_TOKEN = "m".repeat(40);
 const exactly = (email: string) => new RegExp(`^${email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "i");
 
 /**
@@ -29,7 +30,7 @@ export function remindersSuite(label: string, environment: Environment): void {
 
     before(async () => {
       smtp = await startTestSmtp();
-      ({ t, stop } = await startOn(environment, smtp, { clock, jobTuning: { lockLifetimeMs: 4000 } }));
+      ({ t, stop } = await startOn(environment, smtp, { clock, env: { METRICS_TOKEN }, jobTuning: { lockLifetimeMs: 4000 } }));
     });
     after(async () => {
       await stop?.();
@@ -271,6 +272,9 @@ export function remindersSuite(label: string, environment: Environment): void {
           assert.equal(mailsTo(smtp, email).length, 2, `${email}: the invitation and one reminder`);
           assert.equal((await linkInfo(tokenMailedTo(smtp, email))).state, "VALID", `${email}: the reminder's link works`);
         }
+        const metrics = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+        const gauge = /^onboarding_invitations_reminded (\d+)$/m.exec(metrics);
+        assert.ok(gauge && Number(gauge[1]) >= 60, "operators see the reminders");
       });
     });
   });
