@@ -240,9 +240,9 @@ export class InvitationDispatch {
   }
 
   /** The reminder job of a live tenant (R10); see remindDue. Returns how many went out. */
-  async remindDueOf(tenantId: string): Promise<number> {
+  async remindDueOf(tenantId: string, onBatch: () => Promise<void> = async () => undefined): Promise<number> {
     const tenant = await this.manager.findOneBy(Tenant, { id: tenantId });
-    return tenant ? this.remindDue(tenant, { breaker: true }) : 0;
+    return tenant ? this.remindDue(tenant, { breaker: true, onBatch }) : 0;
   }
 
   /**
@@ -252,19 +252,22 @@ export class InvitationDispatch {
    * expiry, and — only once the SMTP server accepted it — swaps the stored hash and sets remindedAt
    * (markReminded, by that claim only), so a doubled job or two workers remind each link once.
    */
-  async remindDue(tenant: Tenant, options: { breaker: boolean }): Promise<number> {
+  async remindDue(tenant: Tenant, options: { breaker: boolean; onBatch?: () => Promise<void> }): Promise<number> {
     const daysBefore = tenant.reminderDaysBeforeExpiry;
     if (daysBefore === null || daysBefore === undefined) return 0;
     if (options.breaker && this.breaker.resting(tenant.id, this.clock.now())) return 0; // the sweep comes back
     let reminded = 0;
     const window = new SendWindow();
-    for (;;) {
+    for (let first = true; ; first = false) {
       const now = this.clock.nowFor(tenant);
       const expiringBefore = remindLinksExpiringBefore(now, daysBefore, tenant.timeZone);
       const claimed = await inTransaction(this.manager, (m) =>
         claimDueReminders(m, { tenantId: tenant.id, now, expiringBefore, leaseNow: this.clock.now(), limit: SEND_BATCH, ...this.newClaim() }),
       );
       if (claimed.length === 0) break;
+      if (first && claimed.length === SEND_BATCH && !tenant.sandbox) {
+        await this.jobs.scheduleReminders(tenant.id, now).catch(() => undefined); // another worker joins a big 09:00, as in a burst of sends
+      }
       const firstNames = await this.firstNames(claimed.map((c) => c.employmentId));
       for (const claim of claimed) {
         window.add(
@@ -276,6 +279,7 @@ export class InvitationDispatch {
       }
       await window.makeRoom();
       if (window.failure || (options.breaker && this.breaker.resting(tenant.id, this.clock.now()))) break;
+      await options.onBatch?.();
       if (claimed.length < SEND_BATCH) break;
     }
     await window.drain();

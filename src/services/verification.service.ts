@@ -70,13 +70,14 @@ export class VerificationService {
       const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
       const at = this.clock.nowFor(tenant); // read under the lock: dated after a change it waited for
       if (!employment || !current || !linkMayConnect(employment, current, at)) return null; // used, expired, superseded or cancelled a moment ago
-      if (!(await useLink(manager, { invitationId: invitation.id, now: at }))) return null;
+      if (!(await useLink(manager, { invitationId: invitation.id, tokenHash: hashLinkToken(token), now: at }))) return null;
       await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
       const user = await manager.findOneByOrFail(User, { id: invitation.userId });
       return this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", at, { employmentId, actor: HIRE });
     });
     if (account) return account;
     const again = await this.find(token);
+    if (!again && (await this.replacedByReminder(token))) throw replacedByReminder();
     const after = again ? linkState(again.invitation, now) : "INVALID";
     throw refusal(after === "VALID" ? "INVALID" : after);
   }

@@ -33,7 +33,7 @@ export async function claimDueReminders(
     .andWhere("i.remindedAt IS NULL AND i.tokenHash IS NOT NULL")
     .andWhere("(i.reminderRetryAt IS NULL OR i.reminderRetryAt <= :now)")
     .andWhere("(i.leasedBy IS NULL OR i.leaseUntil <= :leaseNow)", { leaseNow: p.leaseNow })
-    .andWhere(`i.id IN (SELECT m.${q("currentInvitationId")} FROM employment m WHERE m.${q("tenantId")} = :tenantId AND m.status = 'ACTIVE')`)
+    .andWhere(`EXISTS (SELECT 1 FROM employment m WHERE m.id = i.${q("employmentId")} AND m.${q("currentInvitationId")} = i.id AND m.status = 'ACTIVE')`)
     .orderBy("i.expiresAt", "ASC")
     .limit(p.limit)
     .setLock("pessimistic_write")

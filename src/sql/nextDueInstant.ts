@@ -42,7 +42,7 @@ async function nextReminder(manager: EntityManager, tenantId: string, r: Reminde
     manager
       .createQueryBuilder(Invitation, "i")
       .where("i.tenantId = :tenantId AND i.status = 'SENT' AND i.remindedAt IS NULL AND i.tokenHash IS NOT NULL AND i.expiresAt > :now", { tenantId, now: r.now })
-      .andWhere(`i.id IN (SELECT m.${q("currentInvitationId")} FROM employment m WHERE m.${q("tenantId")} = :tenantId AND m.status = 'ACTIVE')`);
+      .andWhere(`EXISTS (SELECT 1 FROM employment m WHERE m.id = i.${q("employmentId")} AND m.${q("currentInvitationId")} = i.id AND m.status = 'ACTIVE')`);
   const [first, retry] = await Promise.all([
     unreminded().select("MIN(i.expiresAt)", "at").andWhere("i.reminderRetryAt IS NULL").getRawOne<{ at: Date | string | null }>(),
     unreminded().select("MIN(i.reminderRetryAt)", "at").andWhere("i.reminderRetryAt < i.expiresAt").getRawOne<{ at: Date | string | null }>(),

@@ -251,6 +251,36 @@ export function remindersSuite(label: string, environment: Environment): void {
         assert.equal((await linkInfo(tokenMailedTo(smtp, email))).state, "VALID");
       });
 
+      test("the hire confirms the first link just as its reminder goes out (many rounds): one or the other, never both", async () => {
+        const tenant = await hrTenant(t);
+        await remind(tenant, 4);
+        const outcomes = { verified: 0, reminded: 0 };
+        for (let round = 0; round < 15; round++) {
+          clock.setNow(new Date(T0));
+          const email = address(`race${round}`);
+          const hire = await register(t, tenant, { email, startDate: "2026-03-26" });
+          await smtp.waitFor(smtp.received.length + (mailsTo(smtp, email).length ? 0 : 1));
+          const firstToken = tokenMailedTo(smtp, email);
+          for (let i = 0; i < 50 && (await employment(tenant, hire.employment.id)).invitation.status !== "SENT"; i++) await new Promise((r) => setTimeout(r, 20));
+          clock.setNow(new Date("2026-03-26T08:30:00Z")); // the reminder is due
+          const [verified] = await Promise.all([t.gql(VERIFY, { token: firstToken }), t.app.services.dispatch.remindDueOf(tenant.id)]);
+          const seen = await employment(tenant, hire.employment.id);
+          if (verified.data?.verifyInvitation) {
+            outcomes.verified++;
+            assert.equal(seen.invitation.status, "VERIFIED");
+            assert.equal(seen.invitation.remindedAt, null, "a link used first is not replaced afterwards");
+            assert.ok(!seen.history.some((e: { kind: string }) => e.kind === "REMINDED"));
+          } else {
+            outcomes.reminded++;
+            assert.equal(verified.errors?.[0]?.extensions?.code, "LINK_INVALID", JSON.stringify(verified.errors));
+            assert.equal(seen.invitation.status, "SENT");
+            assert.ok(seen.invitation.remindedAt, "refused only because the reminder replaced the link");
+            assert.equal((await linkInfo(tokenMailedTo(smtp, email))).state, "VALID", "the reminder's link works");
+          }
+        }
+        assert.equal(outcomes.verified + outcomes.reminded, 15, JSON.stringify(outcomes));
+      });
+
       test("many links, many workers at once (doubled jobs, sweeps): each reminded exactly once", async () => {
         clock.setNow(new Date(T0));
         const tenant = await hrTenant(t);
