@@ -15,7 +15,7 @@ export async function markReminded(
   const result = await manager
     .createQueryBuilder()
     .update(Invitation)
-    .set({ tokenHash: p.tokenHash, previousTokenHash: p.previousTokenHash, remindedAt: p.now, reminderRetryAt: null, leasedBy: null, leaseUntil: null })
+    .set({ tokenHash: p.tokenHash, previousTokenHash: p.previousTokenHash, remindedAt: p.now, reminderRetryAt: null, leasedBy: null, leaseUntil: null, lastError: null })
     .where("id = :invitationId AND status = 'SENT' AND leasedBy = :claimId AND tokenHash = :previousTokenHash", p)
     .andWhere("remindedAt IS NULL AND expiresAt > :now", { now: p.now })
     .execute();

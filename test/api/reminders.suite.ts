@@ -206,6 +206,7 @@ export function remindersSuite(label: string, environment: Environment): void {
         await advance(t, tenant, "2026-03-28T09:00:00Z");
         const seen = await employment(tenant, hire.employment.id);
         assert.equal(seen.invitation.remindedAt, "2026-03-28T08:30:00.000Z");
+        assert.equal(seen.invitation.lastError, null, "delivered");
         assert.equal(mailsTo(smtp, email).length, 2);
         assert.equal((await linkInfo(tokenMailedTo(smtp, email))).state, "VALID");
         assert.equal((await linkInfo(firstToken)).replacedByReminder, true);
