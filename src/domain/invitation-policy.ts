@@ -21,11 +21,11 @@ export interface InvitationPlan {
   expiresAt: Date | null;
 }
 
-const SEND_HOUR = 9; // R3: "klockan 09:00 dagen före"
+export const SEND_HOUR = 9; // R3: "klockan 09:00 dagen före"
 const LINK_VALID_DAYS = 5; // R5: five days counted from and including the send date
 
 /** A calendar date without a time or zone, carried as a UTC midnight so adding days is pure calendar math. */
-type CalendarDate = DateTime;
+export type CalendarDate = DateTime;
 
 export function planInvitation(input: PlanInput): InvitationPlan {
   const zone = requireZone(input.timeZone);
@@ -84,13 +84,13 @@ function nothingScheduled(action: "NONE" | "AFTER_REVIEW" | "CONNECT_NOW"): Invi
   return { action, sendAt: null, expiresAt: null };
 }
 
-function requireZone(timeZone: string): string {
+export function requireZone(timeZone: string): string {
   // IANAZone.create is cached per name; isValidZone would build an Intl formatter on every call
   if (!timeZone || !IANAZone.create(timeZone).isValid) throw new Error(`Unknown time zone "${timeZone}"`);
   return timeZone;
 }
 
-function requireInstant(instant: Date, name: string): Date {
+export function requireInstant(instant: Date, name: string): Date {
   if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
     throw new Error(`${name} is not a valid instant`);
   }
@@ -104,7 +104,7 @@ function parseCalendarDate(text: string): CalendarDate {
 }
 
 /** The tenant-local calendar date on which `instant` falls. */
-function localDateOf(instant: Date, zone: string): CalendarDate {
+export function localDateOf(instant: Date, zone: string): CalendarDate {
   const local = DateTime.fromJSDate(instant, { zone });
   return DateTime.utc(local.year, local.month, local.day);
 }
@@ -143,6 +143,6 @@ export function startOfLocalDate(date: CalendarDate, zone: string): Date {
 }
 
 /** `hour`:00 tenant-local on `date`; a wall time skipped by a DST jump moves forward, as luxon does. */
-function atLocalTime(date: CalendarDate, hour: number, zone: string): Date {
+export function atLocalTime(date: CalendarDate, hour: number, zone: string): Date {
   return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour }, { zone }).toJSDate();
 }

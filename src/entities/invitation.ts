@@ -6,6 +6,7 @@ import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
  * The verification e-mail and its one-time link. Every state change is a conditional UPDATE on
  * `status`, so a job that runs twice, or two workers, change it once.
  * SCHEDULED → SENDING (a worker's claim `leasedBy` holds it until `leaseUntil`) → SENT → VERIFIED | EXPIRED,
+ * (while SENT, a reminder's claim holds it the same way: `leasedBy` on a SENT row is a reminder in flight),
  * or SENDING → FAILED (refused for good, or retries ran out);
  * any unfinished one may become CANCELLED (superseded, cancelled, address changed). The transitions
  * are listed in src/domain/invitation-states.ts, the statements that make them in src/sql/.
@@ -15,6 +16,8 @@ import { IdColumn, InstantColumn, RefColumn } from "./columns.js";
 // a tenant's due sends, claimed in a burst (InvitationService.deliverDue)
 @Index(["tenantId", "status", "dueAt"])
 @Index(["status", "expiresAt"])
+// a tenant's links whose reminder is due (R10: InvitationDispatch.remindDue), and their expiries
+@Index(["tenantId", "status", "expiresAt"])
 @Index(["tenantId", "createdAt", "id"])
 export class Invitation {
   @IdColumn()
@@ -68,6 +71,18 @@ export class Invitation {
   @Column({ type: "char", length: 64, nullable: true })
   @Index({ unique: true })
   tokenHash!: string | null;
+
+  /**
+   * R10: the hash of the link a reminder replaced (the first mail's), so that the page can tell the
+   * hire to use the newest mail. That link answers LINK_INVALID all the same; never a token.
+   */
+  @Column({ type: "char", length: 64, nullable: true })
+  @Index()
+  previousTokenHash!: string | null;
+
+  /** R10: a refused reminder is tried again not before this (tenant clock); at or after expiresAt: not again. */
+  @InstantColumn({ nullable: true })
+  reminderRetryAt!: Date | null;
 
   @Column({ type: "int", default: 0 })
   attempts!: number;

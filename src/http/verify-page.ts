@@ -3,7 +3,8 @@ import { escapeHtml as e, formatLastValidDay } from "../mail/invitation-mail.js"
 
 export type PageLanguage = "sv" | "en";
 export type LinkState = "VALID" | "EXPIRED" | "USED" | "INVALID";
-export type VerifyOutcome = "CONNECTED" | "LINK_EXPIRED" | "LINK_USED" | "LINK_INVALID" | "RATE_LIMITED" | "ERROR";
+/** LINK_REPLACED: LINK_INVALID because a reminder replaced the link (R10). */
+export type VerifyOutcome = "CONNECTED" | "LINK_EXPIRED" | "LINK_USED" | "LINK_INVALID" | "LINK_REPLACED" | "RATE_LIMITED" | "ERROR";
 
 /** `?lang=sv|en` wins, then the browser's preference (Accept-Language, by q-value), else Swedish. */
 export function pickLanguage(acceptLanguage: string | undefined, query: string | undefined): PageLanguage {
@@ -35,6 +36,8 @@ const copy = {
     invalidTitle: "Länken fungerar inte",
     invalid:
       "Länken är okänd eller har ersatts av en nyare inbjudan. Använd länken i det senaste mejlet, eller be HR skicka en ny inbjudan.",
+    replacedTitle: "Använd länken i det senaste mejlet",
+    replaced: "Vi har skickat en påminnelse med en ny länk till dig, så den här länken fungerar inte längre. Öppna det senaste mejlet och använd länken i det – den gäller lika länge som den här gjorde.",
     connectedTitle: "Ditt konto är klart",
     connected: { withEmail: "Ditt Connect-konto är skapat. Logga in med", withoutEmail: "Ditt Connect-konto är skapat. Logga in med din e-postadress." },
     rateLimitedTitle: "För många försök",
@@ -54,6 +57,8 @@ const copy = {
     used: "This link has already been used and your account has been created. Log in with your e-mail address as usual.",
     invalidTitle: "The link does not work",
     invalid: "The link is unknown or has been replaced by a newer invitation. Use the link in the latest e-mail, or ask HR to send a new invitation.",
+    replacedTitle: "Use the link in the newest e-mail",
+    replaced: "We sent you a reminder with a new link, so this link no longer works. Open the newest e-mail and use its link – it works for as long as this one would have.",
     connectedTitle: "Your account is ready",
     connected: { withEmail: "Your Connect account has been created. Log in with", withoutEmail: "Your Connect account has been created. Log in with your e-mail address." },
     rateLimitedTitle: "Too many attempts",
@@ -70,6 +75,8 @@ export interface VerifyPageInput {
   maskedEmail: string | null;
   expiresAt: Date | null;
   timeZone: string | null;
+  /** R10: INVALID because a reminder replaced it (LinkInfo.replacedByReminder). */
+  replacedByReminder?: boolean;
 }
 
 /** The page behind the e-mail's link (GET): shows what the link would do; only the form's POST uses it (R6). */
@@ -108,8 +115,8 @@ ${until}
       body = `<p>${e(t.used)}</p>`;
       break;
     case "INVALID":
-      heading = t.invalidTitle;
-      body = `<p>${e(t.invalid)}</p>`;
+      heading = input.replacedByReminder ? t.replacedTitle : t.invalidTitle;
+      body = `<p id="${input.replacedByReminder ? "replaced" : "invalid"}">${e(input.replacedByReminder ? t.replaced : t.invalid)}</p>`;
       break;
   }
 
@@ -145,6 +152,8 @@ export function renderVerifyResult(input: VerifyResultInput): string {
         return [t.usedTitle, e(t.used)];
       case "LINK_INVALID":
         return [t.invalidTitle, e(t.invalid)];
+      case "LINK_REPLACED":
+        return [t.replacedTitle, e(t.replaced)];
       case "RATE_LIMITED":
         return [t.rateLimitedTitle, e(t.rateLimited)];
       case "ERROR":

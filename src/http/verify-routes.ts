@@ -31,7 +31,7 @@ export function verifyRoutes(services: Services, log: Logger, rateLimits: RateLi
     const token = stringParam(req.query.token) ?? "";
     try {
       const info = await services.verification.linkInfo(token);
-      page(res, 200, renderVerifyPage({ language, token, state: info.state, maskedEmail: info.maskedEmail, expiresAt: info.expiresAt, timeZone: info.timeZone }));
+      page(res, 200, renderVerifyPage({ language, token, ...info }));
     } catch (error) {
       failurePage(res, language, error, log);
     }
@@ -53,7 +53,8 @@ export function verifyRoutes(services: Services, log: Logger, rateLimits: RateLi
 /** The hire sees a page, not JSON, but with the status the JSON routes answer (a link refused: 400; too many tries: 429; ours: 5xx). */
 function failurePage(res: express.Response, language: PageLanguage, error: unknown, log: Logger) {
   const refusal = refusalOf(error, log);
-  const outcome = PAGE_OUTCOMES.find((outcome) => outcome === refusal.code) ?? "ERROR";
+  const found = PAGE_OUTCOMES.find((outcome) => outcome === refusal.code) ?? "ERROR";
+  const outcome = found === "LINK_INVALID" && refusal.extensions.replacedByReminder === true ? "LINK_REPLACED" : found;
   if (refusal.code === "RATE_LIMITED") res.set("retry-after", String(refusal.extensions.retryAfterSeconds ?? 60));
   page(res, refusal.status, renderVerifyResult({ language, outcome }));
 }

@@ -9,9 +9,11 @@ export const SEND_INVITATION = "invitation.send";
 export const SEND_DUE_INVITATIONS = "invitations.send-due";
 /** Marks every sent link of one tenant whose time has passed expired (the links of a burst share one instant). */
 export const EXPIRE_DUE_INVITATIONS = "invitations.expire-due";
+/** Mails every due reminder of one tenant (R10): the links of a burst share one reminder instant. */
+export const REMIND_DUE_INVITATIONS = "invitations.remind-due";
 /** Jobs of this name were scheduled per invitation by earlier versions; still handled for those in the store. */
 export const EXPIRE_INVITATION = "invitation.expire";
-/** Every minute: sends, retries and expires whatever no job handled (lost jobs, crashed workers). */
+/** Every minute: sends, retries, expires and reminds whatever no job handled (lost jobs, crashed workers). */
 export const SWEEP_INVITATIONS = "invitations.sweep";
 
 export interface InvitationJobData {
@@ -41,6 +43,7 @@ export function defineInvitationJobs(agenda: Agenda, services: Services, tuning:
     async (job) => void (await services.dispatch.deliverDue(job.attrs.data.tenantId, () => job.touch())),
     { ...options, lockLimit: 1 },
   );
+  agenda.define<TenantJobData>(REMIND_DUE_INVITATIONS, async (job) => void (await services.dispatch.remindDueOf(job.attrs.data.tenantId, () => job.touch())), { ...options, lockLimit: 1 });
   agenda.define<TenantJobData>(EXPIRE_DUE_INVITATIONS, async (job) => void (await services.dispatch.expireDue(job.attrs.data.tenantId)), options);
   agenda.define<InvitationJobData>(EXPIRE_INVITATION, async (job) => void (await services.dispatch.expire(job.attrs.data.invitationId)), options);
   agenda.define(SWEEP_INVITATIONS, async () => void (await services.dispatch.sweep()), { ...options, concurrency: 1 });
@@ -67,5 +70,9 @@ export class AgendaInvitationJobs implements InvitationJobs {
 
   async scheduleDueSends(tenantId: string, at: Date): Promise<void> {
     await this.agenda.schedule<TenantJobData>(this.clock.toSystemTime(at), SEND_DUE_INVITATIONS, { tenantId });
+  }
+
+  async scheduleReminders(tenantId: string, at: Date): Promise<void> {
+    await this.agenda.schedule<TenantJobData>(this.clock.toSystemTime(at), REMIND_DUE_INVITATIONS, { tenantId });
   }
 }

@@ -11,6 +11,8 @@ export interface InvitationMailInput {
   /** the tenant's IANA zone */
   timeZone: string;
   companyName: string;
+  /** R10: the reminder, with a new link and the same expiry; the first mail's link no longer works. */
+  reminder?: boolean;
 }
 
 type Language = "sv" | "en";
@@ -43,6 +45,9 @@ const copy = {
     validity: (day: string, zone: string) => `Länken gäller till och med ${day} (tid i ${zone}) och kan bara användas en gång.`,
     expired: (company: string) => `Har länken slutat fungera? Be HR på ${company} att skicka en ny inbjudan.`,
     ignore: "Väntade du dig inte det här mejlet? Då kan du bortse från det.",
+    reminder: "Påminnelse: du har inte skapat ditt konto ännu och länken slutar snart gälla. Använd länken i det här mejlet – länken i det tidigare mejlet fungerar inte längre.",
+    subject: "Skapa ditt konto",
+    reminderSubject: "Påminnelse: skapa ditt konto",
   },
   en: {
     greeting: (name: string) => `Hi ${name},`,
@@ -51,13 +56,17 @@ const copy = {
     validity: (day: string, zone: string) => `The link works until the end of ${day} (${zone} time) and can be used once.`,
     expired: (company: string) => `Has the link stopped working? Ask HR at ${company} to send a new invitation.`,
     ignore: "Not expecting this e-mail? Then you can ignore it.",
+    reminder: "A reminder: you have not created your account yet and the link expires soon. Use the link in this e-mail – the link in the earlier e-mail no longer works.",
+    subject: "Create your account",
+    reminderSubject: "Reminder: create your account",
   },
 } as const;
 
-/** The invitation (R5, R6): one message, Swedish first, then English. */
+/** The invitation (R5, R6), or its reminder (R10): one message, Swedish first, then English. */
 export function invitationMail(input: InvitationMailInput): OutgoingMail {
+  const subjects = input.reminder ? [copy.sv.reminderSubject, copy.en.reminderSubject] : [copy.sv.subject, copy.en.subject];
   // A line break in a header value would start a new header.
-  const subject = `Skapa ditt konto / Create your account – ${input.companyName.replace(/\s+/g, " ").trim()}`;
+  const subject = `${subjects.join(" / ")} – ${input.companyName.replace(/\s+/g, " ").trim()}`;
   const sections = (["sv", "en"] as const).map((language) => {
     const t = copy[language];
     return {
@@ -69,7 +78,7 @@ export function invitationMail(input: InvitationMailInput): OutgoingMail {
 
   const text = sections
     .map(({ t, validity }) =>
-      [t.greeting(input.firstName), "", t.intro(input.companyName), "", `${t.button}:`, input.link, "", validity, t.expired(input.companyName), t.ignore].join("\n"),
+      [t.greeting(input.firstName), "", ...(input.reminder ? [t.reminder, ""] : []), t.intro(input.companyName), "", `${t.button}:`, input.link, "", validity, t.expired(input.companyName), t.ignore].join("\n"),
     )
     .join("\n\n----------------------------------------\n\n");
 
@@ -87,7 +96,7 @@ ${sections
   .map(
     ({ language, t, validity }, index) => `<div lang="${language}" style="background:#ffffff;border-radius:8px;padding:24px;${index > 0 ? "margin-top:24px;" : ""}">
 <p style="margin:0 0 16px;">${e(t.greeting(input.firstName))}</p>
-<p style="margin:0 0 24px;">${e(t.intro(input.companyName))}</p>
+${input.reminder ? `<p style="margin:0 0 16px;font-weight:bold;">${e(t.reminder)}</p>\n` : ""}<p style="margin:0 0 24px;">${e(t.intro(input.companyName))}</p>
 <p style="margin:0 0 24px;"><a href="${e(input.link)}" style="display:inline-block;background:#0b5cad;color:#ffffff;text-decoration:none;font-weight:bold;padding:12px 24px;border-radius:6px;">${e(t.button)}</a></p>
 <p style="margin:0 0 16px;">${e(validity)}</p>
 <p style="margin:0 0 8px;font-size:14px;color:#444444;">${e(t.expired(input.companyName))}</p>

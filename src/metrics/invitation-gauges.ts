@@ -11,6 +11,7 @@ interface InvitationStats {
   byStatus: Map<string, number>;
   retrying: number;
   lagSeconds: number;
+  reminded: number;
 }
 
 /**
@@ -54,6 +55,16 @@ export function registerInvitationGauges(registry: Registry, dataSource: DataSou
     },
   });
   new Gauge({
+    name: "onboarding_invitations_reminded",
+    help: "Invitations whose one reminder (R10) went out (remindedAt set), all tenants",
+    registers: [registry],
+    async collect() {
+      const current = await stats();
+      this.reset();
+      if (current) this.set(current.reminded);
+    },
+  });
+  new Gauge({
     name: "onboarding_send_lag_seconds",
     help: "Now minus the oldest due time of a SCHEDULED invitation that is due (live tenants); 0 when none is waiting",
     registers: [registry],
@@ -75,7 +86,7 @@ export function registerInvitationGauges(registry: Registry, dataSource: DataSou
 
 async function readStats(dataSource: DataSource, now: Date): Promise<InvitationStats> {
   const invitations = () => dataSource.getRepository(Invitation).createQueryBuilder("i");
-  const [byStatus, retrying, oldestDue] = await Promise.all([
+  const [byStatus, retrying, oldestDue, reminded] = await Promise.all([
     invitations().select("i.status", "status").addSelect("COUNT(*)", "count").groupBy("i.status").getRawMany<{ status: string; count: string | number }>(),
     invitations()
       .select("COUNT(*)", "count")
@@ -87,12 +98,14 @@ async function readStats(dataSource: DataSource, now: Date): Promise<InvitationS
       .where("i.status = :scheduled AND i.dueAt <= :now", { scheduled: "SCHEDULED", now })
       .andWhere("i.tenantId IN (SELECT t.id FROM tenant t WHERE t.sandbox = :no)", { no: false })
       .getRawOne<{ oldestDue: Date | string | null }>(),
+    invitations().select("COUNT(*)", "count").where("i.remindedAt IS NOT NULL").getRawOne<{ count: string | number }>(),
   ]);
   const oldest = asInstant(oldestDue?.oldestDue ?? null);
   return {
     byStatus: new Map(byStatus.map((row) => [row.status, Number(row.count)])),
     retrying: Number(retrying?.count ?? 0),
     lagSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+    reminded: Number(reminded?.count ?? 0),
   };
 }
 

@@ -9,8 +9,8 @@ export class VerificationResolver {
   @Query(() => LinkInfoType, { description: "(public) What the verification page shows for a link; never uses it." })
   async linkInfo(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<LinkInfoType> {
     await ctx.rateLimits.consumePublic(ctx.clientAddress);
-    const { state, maskedEmail, expiresAt } = await ctx.services.verification.linkInfo(token);
-    return { state, maskedEmail, expiresAt } as LinkInfoType;
+    const { state, maskedEmail, expiresAt, replacedByReminder } = await ctx.services.verification.linkInfo(token);
+    return { state, maskedEmail, expiresAt, replacedByReminder } as LinkInfoType;
   }
 
   @Mutation(() => VerifyInvitationPayloadType, { description: "(public) Uses the link: creates the Connect account and connects the user." })

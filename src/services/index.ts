@@ -88,7 +88,7 @@ export function createServices(d: ServiceDependencies): Services {
   return {
     clock: d.clock,
     apiKeys,
-    tenants: new TenantService(d.dataSource, d.clock, apiKeys, leavers),
+    tenants: new TenantService(d.dataSource, d.clock, apiKeys, leavers, dispatch),
     catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),

@@ -5,6 +5,8 @@ export interface InvitationJobs {
   scheduleExpiry(tenantId: string, at: Date): Promise<void>;
   /** At `at`, send every invitation of the tenant that is due by then (bulk: one job for many). */
   scheduleDueSends(tenantId: string, at: Date): Promise<void>;
+  /** At `at`, mail every reminder of the tenant that is due by then (R10). */
+  scheduleReminders(tenantId: string, at: Date): Promise<void>;
 }
 
 /** What a transaction decided must happen once it has committed (never before: a rollback would lie). */

@@ -20,8 +20,8 @@ const WAIT_MS = 120_000;
 const POLL_MS = 20;
 
 /**
- * Test clocks (sandbox tenants): moving the clock forward runs, in time order, every send, expiry
- * and leaver's link removal that falls due on the way — through the same code that real time runs. One advance per
+ * Test clocks (sandbox tenants): moving the clock forward runs, in time order, every send, expiry,
+ * reminder (R10) and leaver's link removal (R9) that falls due on the way — through the same code that real time runs. One advance per
  * tenant at a time (a hold on the tenant's row, across processes); the clock only moves forward.
  */
 export class TestClockService {
@@ -50,13 +50,15 @@ export class TestClockService {
       // Each round moves the clock to the next instant something is due and runs all that is due
       // then, in batches: as many rounds as there are distinct instants, in bounded memory.
       for (;;) {
-        const next = await nextDueInstant(this.dataSource.manager, { tenantId: tenant.id, to });
+        const reminders = tenant.reminderDaysBeforeExpiry === null ? null : { daysBefore: tenant.reminderDaysBeforeExpiry, timeZone: tenant.timeZone, now: tenant.testClockNow! };
+        const next = await nextDueInstant(this.dataSource.manager, { tenantId: tenant.id, to, reminders });
         if (!next) break;
         if (next.getTime() > tenant.testClockNow!.getTime()) await this.move(tenant, holder, next);
         const sent = await this.dispatch.sendDue(tenant, { breaker: false });
         const expired = await this.dispatch.expireDue(tenant.id);
         const removed = await this.leavers.removeDue(tenant.id); // R9: leavers' links
-        if (sent === 0 && expired === 0 && removed === 0) {
+        const reminded = await this.dispatch.remindDue(tenant, { breaker: false });
+        if (sent === 0 && expired === 0 && removed === 0 && reminded === 0) {
           // a send in flight (a request's own, right after its commit) is due now: let it finish
           await sleep(POLL_MS);
           await this.dispatch.reclaim({ tenantId: tenant.id });

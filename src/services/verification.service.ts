@@ -16,7 +16,15 @@ export interface LinkInfo {
   maskedEmail: string | null;
   expiresAt: Date | null;
   timeZone: string | null;
+  /** R10: INVALID because a reminder replaced it, and the reminder's link still works: "use the newest e-mail". */
+  replacedByReminder: boolean;
 }
+
+/** R10: the answer to a link a reminder replaced while the reminder's link still works: LINK_INVALID, with where to look. */
+export const replacedByReminder = () =>
+  new AppError("LINK_INVALID", "A newer e-mail with a new link was sent to you (a reminder); this link no longer works: use the link in the newest e-mail", {
+    replacedByReminder: true,
+  });
 
 const REFUSALS: Record<Exclude<LinkState, "VALID">, [AppError["code"], string]> = {
   EXPIRED: ["LINK_EXPIRED", "The link has expired; ask HR to send a new one"],
@@ -35,13 +43,13 @@ export class VerificationService {
 
   async linkInfo(token: string): Promise<LinkInfo> {
     const found = await this.find(token);
-    if (!found) return { state: "INVALID", maskedEmail: null, expiresAt: null, timeZone: null };
+    if (!found) return { state: "INVALID", maskedEmail: null, expiresAt: null, timeZone: null, replacedByReminder: await this.replacedByReminder(token) };
     const { invitation, tenant } = found;
     const state = linkState(invitation, this.clock.nowFor(tenant));
     // only a link that exists says whose it is; an unknown or superseded one reveals nothing
     return state === "INVALID"
-      ? { state, maskedEmail: null, expiresAt: null, timeZone: null }
-      : { state, maskedEmail: maskEmail(invitation.email), expiresAt: invitation.expiresAt, timeZone: tenant.timeZone };
+      ? { state, maskedEmail: null, expiresAt: null, timeZone: null, replacedByReminder: false }
+      : { state, maskedEmail: maskEmail(invitation.email), expiresAt: invitation.expiresAt, timeZone: tenant.timeZone, replacedByReminder: false };
   }
 
   /**
@@ -51,7 +59,7 @@ export class VerificationService {
    */
   async verify(token: string): Promise<ConnectAccount> {
     const found = await this.find(token);
-    if (!found) throw refusal("INVALID");
+    if (!found) throw (await this.replacedByReminder(token)) ? replacedByReminder() : refusal("INVALID");
     const { invitation, tenant } = found;
     const now = this.clock.nowFor(tenant);
     const state = linkState(invitation, now);
@@ -66,7 +74,7 @@ export class VerificationService {
       const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
       const at = this.clock.nowFor(tenant); // read under the lock: dated after a change it waited for
       if (!employment || !current || !linkMayConnect(employment, current, at)) return null; // used, expired, superseded or cancelled a moment ago
-      if (!(await useLink(manager, { invitationId: invitation.id, now: at }))) return null;
+      if (!(await useLink(manager, { invitationId: invitation.id, tokenHash: hashLinkToken(token), now: at }))) return null;
       await recordEvent(manager, { tenantId, employmentId, kind: "VERIFIED", at, actor: HIRE, detail: `the link sent to ${maskEmail(invitation.email)}` });
       const user = await manager.findOneByOrFail(User, { id: invitation.userId });
       const account = await this.planner.connect(manager, user, invitation.email, "EMAIL_VERIFICATION", at, { employmentId, actor: HIRE });
@@ -77,8 +85,22 @@ export class VerificationService {
     });
     if (account) return account;
     const again = await this.find(token);
+    if (!again && (await this.replacedByReminder(token))) throw replacedByReminder();
     const after = again ? linkState(again.invitation, now) : "INVALID";
     throw refusal(after === "VALID" ? "INVALID" : after);
+  }
+
+  /**
+   * R10: whether `token` is a link a reminder replaced, and the reminder's link still works (the same
+   * invitation, SENT, unexpired). Says nothing else: no address, no expiry — the page only points to
+   * the newest mail. Once that link is used, expired or superseded, the old one is just INVALID.
+   */
+  private async replacedByReminder(token: string): Promise<boolean> {
+    if (!token || token.length > 200) return false;
+    const invitation = await this.dataSource.manager.findOneBy(Invitation, { previousTokenHash: hashLinkToken(token) });
+    if (!invitation || invitation.status !== "SENT") return false;
+    const tenant = await this.dataSource.manager.findOneByOrFail(Tenant, { id: invitation.tenantId });
+    return linkState(invitation, this.clock.nowFor(tenant)) === "VALID";
   }
 
   private async find(token: string): Promise<{ invitation: Invitation; tenant: Tenant } | null> {

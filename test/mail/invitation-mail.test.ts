@@ -63,3 +63,16 @@ test("a line break in the company name cannot add a header", () => {
   const mail = invitationMail({ ...base, companyName: "Acme\r\nBcc: evil@example.com" });
   assert.doesNotMatch(mail.subject, /[\r\n]/);
 });
+
+test("the reminder (R10): its own subject, says the earlier link no longer works, in both languages, with its one link and the same last day", () => {
+  const mail = invitationMail({ ...base, reminder: true });
+  assert.equal(mail.subject, "Påminnelse: skapa ditt konto / Reminder: create your account – Acme AB");
+  for (const body of [mail.text, mail.html]) {
+    assert.match(body, /länken i det tidigare mejlet fungerar inte längre/);
+    assert.match(body, /the link in the earlier e-mail no longer works/);
+    assert.match(body, /Länken gäller till och med söndag 29 mars 2026/);
+  }
+  assert.equal(count(mail.text, link), 2);
+  assert.equal(count(mail.html, `href="${link}"`), 2);
+  assert.ok(!invitationMail(base).text.includes("Påminnelse"), "the invitation itself is no reminder");
+});

@@ -13,6 +13,7 @@ import { Lifecycle1795970000000 } from "./1795970000000-Lifecycle.js";
 import { Events1796000000000 } from "./1796000000000-Events.js";
 import { Webhooks1796000000001 } from "./1796000000001-Webhooks.js";
 import { Leavers1796100000000 } from "./1796100000000-Leavers.js";
+import { Reminders1796300000000 } from "./1796300000000-Reminders.js";
 
 /** MySQL / MariaDB migrations, oldest first. Generate new ones with `npx typeorm migration:generate` (README). */
-export const mysqlMigrations = [Foundation1795566685363, Hires1795567103079, Review1795568461356, History1795569554096, TenantDueIndex1795578098063, RateLimit1795588294263, StateMachine1795950989104, DomainProof1795953098335, PartnerScope1795953336786, IdempotencyKey1795955643723, DeliveryFailure1795960000000, Lifecycle1795970000000, Events1796000000000, Webhooks1796000000001, Leavers1796100000000];
+export const mysqlMigrations = [Foundation1795566685363, Hires1795567103079, Review1795568461356, History1795569554096, TenantDueIndex1795578098063, RateLimit1795588294263, StateMachine1795950989104, DomainProof1795953098335, PartnerScope1795953336786, IdempotencyKey1795955643723, DeliveryFailure1795960000000, Lifecycle1795970000000, Events1796000000000, Webhooks1796000000001, Leavers1796100000000, Reminders1796300000000];

@@ -13,6 +13,7 @@ import { Lifecycle1795970000000 } from "./1795970000000-Lifecycle.js";
 import { Events1796000000000 } from "./1796000000000-Events.js";
 import { Webhooks1796000000001 } from "./1796000000001-Webhooks.js";
 import { Leavers1796100000000 } from "./1796100000000-Leavers.js";
+import { Reminders1796300000000 } from "./1796300000000-Reminders.js";
 
 /** PostgreSQL migrations (also the embedded database), oldest first. */
-export const postgresMigrations = [Foundation1795566686323, Hires1795567103951, Review1795568462231, History1795569555286, TenantDueIndex1795578098923, RateLimit1795588295521, StateMachine1795950991249, DomainProof1795953101132, PartnerScope1795953339894, IdempotencyKey1795955644747, DeliveryFailure1795960000000, Lifecycle1795970000000, Events1796000000000, Webhooks1796000000001, Leavers1796100000000];
+export const postgresMigrations = [Foundation1795566686323, Hires1795567103951, Review1795568462231, History1795569555286, TenantDueIndex1795578098923, RateLimit1795588295521, StateMachine1795950991249, DomainProof1795953101132, PartnerScope1795953339894, IdempotencyKey1795955644747, DeliveryFailure1795960000000, Lifecycle1795970000000, Events1796000000000, Webhooks1796000000001, Leavers1796100000000, Reminders1796300000000];

@@ -43,7 +43,7 @@ registerEnumType(EmploymentEventKind, {
     EMAIL_CHANGED: { description: "The hire's address changed (masked old → masked new)." },
     ENDED: { description: "R9: the end date was set, changed or withdrawn, and when the Connect link is removed." },
     DISCONNECTED: { description: "R9: the employee's Connect link was removed (at disconnectAt)." },
-    REMINDED: { description: "A reminder of the unused link went out." },
+    REMINDED: { description: "A reminder with a new link (same expiry) was delivered; the earlier link stopped working (R10)." },
   },
 });
 

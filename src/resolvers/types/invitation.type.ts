@@ -28,7 +28,7 @@ export class InvitationType {
   @Field(() => Int, { description: "Delivery attempts so far (a failed one is retried with back-off)." })
   attempts!: number;
 
-  @Field(() => String, { nullable: true, description: "Why the last delivery attempt failed; null once delivered." })
+  @Field(() => String, { nullable: true, description: "Why the last delivery attempt failed (while SENT: of its reminder, R10); null once delivered." })
   lastError?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When a reminder went out, if one did (R10)." })

@@ -12,4 +12,9 @@ export class LinkInfoType {
 
   @Field(() => DateTimeScalar, { nullable: true })
   expiresAt?: Date | null;
+
+  @Field(() => Boolean, {
+    description: "R10: the link is INVALID because a reminder e-mail replaced it, and the reminder's link works: the hire should use the newest e-mail.",
+  })
+  replacedByReminder!: boolean;
 }
