@@ -18,6 +18,7 @@ import type { ImportLimits } from "./http/import-routes.js";
 import { RateLimits } from "./http/rate-limits.js";
 import { defaultIdempotencySettings, idempotency, type IdempotencySettings } from "./http/idempotency.js";
 import { createHttpApp } from "./http/server.js";
+import { serveSubscriptions } from "./http/subscriptions.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
 import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
 import { instrumentMailer } from "./mail/instrumented-mailer.js";
@@ -116,6 +117,7 @@ export class App {
         dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs, sendRetryMs: config.sendRetryMs },
         lookupTxt: createTxtLookup({ servers: config.dnsServers }),
         log,
+        feed: { pollMs: config.subscriptions.pollMs, overlapMs: config.subscriptions.overlapMs },
       });
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
@@ -130,17 +132,21 @@ export class App {
 
   /** Listens on PORT and, unless ROLE=api, starts processing jobs. Define jobs on `agenda` before. */
   async start(): Promise<void> {
+    const shared = { dataSource: this.dataSource, log: this.log, keySyncMs: this.httpTuning.rateLimitSyncMs };
+    this.rateLimits = new RateLimits(this.config.rateLimits, this.config.databaseUrl && this.servesApi ? shared : undefined);
     if (this.servesApi) {
-      this.apollo = createApollo(await buildAppSchema(), this.httpServer, this.log, { introspection: this.config.introspection });
+      const schema = await buildAppSchema();
+      this.apollo = createApollo(schema, this.httpServer, this.log, { introspection: this.config.introspection });
       this.apollo.addPlugin(graphqlMetricsPlugin(this.metrics));
+      const subscriptions = serveSubscriptions(this.httpServer, schema, this.services, this.log, { perKey: this.config.subscriptions.perKey, rateLimits: this.rateLimits });
+      // at stop, the WebSocket connections close (1001) with the HTTP server's (Apollo's "subscriptions" recipe)
+      this.apollo.addPlugin({ serverWillStart: async () => ({ drainServer: async () => void (await subscriptions.dispose()) }) });
       await this.apollo.start();
     }
     const probes = {
       database: async () => void (await this.dataSource.query("SELECT 1")),
       jobStore: () => pingJobStore(this.jobs.agenda),
     };
-    const shared = { dataSource: this.dataSource, log: this.log, keySyncMs: this.httpTuning.rateLimitSyncMs };
-    this.rateLimits = new RateLimits(this.config.rateLimits, this.config.databaseUrl && this.servesApi ? shared : undefined);
     this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
         importLimits: this.httpTuning.importLimits,
         rateLimits: this.rateLimits,
@@ -168,8 +174,9 @@ export class App {
    * keeps its lock until it expires and another worker takes it over) and closes every connection.
    */
   async stop(jobGraceMs = 20_000): Promise<void> {
-    if (this.apollo) await this.apollo.stop(); // stops listening and drains in-flight requests
+    if (this.apollo) await this.apollo.stop(); // stops listening and drains in-flight requests and subscriptions
     else if (this.httpServer.listening) await new Promise((resolve) => this.httpServer.close(resolve));
+    await this.services.eventFeed.stop();
     this.rateLimits?.close();
     if (this.workerStarted) {
       const result = await this.jobs.agenda.drain({ timeout: jobGraceMs, closeConnection: false });

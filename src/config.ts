@@ -52,6 +52,18 @@ export interface Config {
    * undefined: the system's resolvers.
    */
   dnsServers: string[] | undefined;
+  /** Subscriptions over graphql-ws (src/http/subscriptions.ts, src/services/event-feed.ts). */
+  subscriptions: {
+    /** WebSocket connections one API key may hold open on one api process. */
+    perKey: number;
+    /** How often an api process with subscribers reads the events committed since its last read. */
+    pollMs: number;
+    /**
+     * How far back each read looks again for events committed late (a long transaction, another
+     * host's clock behind ours): an event whose id is older than this when it commits is missed.
+     */
+    overlapMs: number;
+  };
 }
 
 /** What a lease must have beyond the send timeout: the time to record the send once the SMTP server accepted it. */
@@ -171,6 +183,14 @@ const environment = z.object({
     .optional()
     .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.split(",").map((entry) => parseDnsServer(entry.trim()))))
     .refine((servers): servers is string[] | undefined => servers === undefined || servers.every((s) => s !== null), { message: DNS_SERVERS_MESSAGE }),
+  SUBSCRIPTIONS_PER_KEY: positiveInt("SUBSCRIPTIONS_PER_KEY", "20"),
+  SUBSCRIPTIONS_POLL_MS: z
+    .string()
+    .trim()
+    .default("200")
+    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 10, { message: "SUBSCRIPTIONS_POLL_MS must be a whole number of milliseconds, at least 10" })
+    .transform(Number),
+  SUBSCRIPTIONS_OVERLAP_SECONDS: positiveInt("SUBSCRIPTIONS_OVERLAP_SECONDS", "10"),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -227,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendLeaseMs: e.SEND_LEASE_SECONDS * 1000,
     sendRetryMs: e.SEND_RETRY_HOURS * 3_600_000,
     dnsServers: e.DNS_SERVERS as string[] | undefined,
+    subscriptions: { perKey: e.SUBSCRIPTIONS_PER_KEY, pollMs: e.SUBSCRIPTIONS_POLL_MS, overlapMs: e.SUBSCRIPTIONS_OVERLAP_SECONDS * 1000 },
   };
 }
 

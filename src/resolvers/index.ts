@@ -5,6 +5,7 @@ import { EmploymentHistoryResolver } from "./history.resolver.js";
 import { HireResolver } from "./hires.resolver.js";
 import { InvitationResolver } from "./invitations.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
+import { SubscriptionsResolver } from "./subscriptions.resolver.js";
 import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
 import { TestClockResolver } from "./test-clock.resolver.js";
@@ -25,4 +26,5 @@ export const resolvers = [
   InvitationResolver,
   VerificationResolver,
   TestClockResolver,
+  SubscriptionsResolver,
 ] as const;

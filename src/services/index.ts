@@ -7,6 +7,8 @@ import type { Mailer } from "../mail/mailer.js";
 import { ApiKeyService } from "./api-key.service.js";
 import { CatalogService } from "./catalog.service.js";
 import type { Clock } from "./clock.js";
+import { EmploymentEventFeed, type FeedSettings } from "./event-feed.js";
+import { EventSubscriptions } from "./event-subscriptions.js";
 import { HireQueries } from "./hire-queries.js";
 import { HireService } from "./hire.service.js";
 import { ImportService } from "./import.service.js";
@@ -36,6 +38,10 @@ export interface Services {
   dispatch: InvitationDispatch;
   verification: VerificationService;
   testClocks: TestClockService;
+  /** What subscribers hear (GraphQL subscriptions): the events of the employment_event table, as each caller may see them. */
+  subscriptions: EventSubscriptions;
+  /** This process's one reader of the events, for its subscribers; stopped at shutdown. */
+  eventFeed: EmploymentEventFeed;
   /** The data of one tenant, and nothing else: every hire of it. */
   scope(tenantId: string, tenant?: Tenant): TenantScope;
   /** The data a tenant's key may see: its tenant's, and of a partner's key only the partner's hires (R12). */
@@ -54,6 +60,8 @@ export interface ServiceDependencies {
   /** DNS TXT lookups for domain proofs (R12). */
   lookupTxt: TxtLookup;
   log: Logger;
+  /** How the event feed reads the table (Config.subscriptions). */
+  feed?: FeedSettings;
 }
 
 export function createServices(d: ServiceDependencies): Services {
@@ -63,6 +71,8 @@ export function createServices(d: ServiceDependencies): Services {
   const planner = new InvitationPlanner();
   const reviews = new ReviewService(d.clock, planner, unitOfWork);
   const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, d.log);
+  const queries = new HireQueries(d.clock);
+  const eventFeed = new EmploymentEventFeed(d.dataSource, d.feed ?? { pollMs: 200, overlapMs: 10_000 }, d.log);
   return {
     clock: d.clock,
     apiKeys,
@@ -72,10 +82,12 @@ export function createServices(d: ServiceDependencies): Services {
     hires: new HireService(d.clock, planner, unitOfWork),
     reviews,
     imports: new ImportService(registrations),
-    queries: new HireQueries(d.clock),
+    queries,
     dispatch,
     verification: new VerificationService(d.dataSource, d.clock, planner),
     testClocks: new TestClockService(d.dataSource, d.clock, dispatch),
+    subscriptions: new EventSubscriptions(eventFeed, queries),
+    eventFeed,
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
     scopeOf: (principal) => new TenantScope(principal.tenantId, d.dataSource.manager, principal.tenant, partnerOf(principal)),
   };
