@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import type { Principal } from "../auth/principal.js";
-import { maskEmail, maskEmailsIn } from "../domain/hire-status.js";
+import { eventTypeOf, type EventContext, type EventType } from "../domain/events.js";
+import { connectStatusOf, maskEmail, maskEmailsIn, type ConnectStatus } from "../domain/hire-status.js";
 import type { PlannedAction } from "../domain/invitation-policy.js";
 import { EmploymentEvent, type EmploymentEventKind } from "../entities/employment-event.js";
 import type { ConnectMethod } from "../entities/hire.js";
+import { hireFactsOf } from "../sql/hireFactsOf.js";
 
 /** Who did something to an employment: an API key (its id and its name at the time), the system, or the hire. */
 export interface Actor {
@@ -30,19 +32,47 @@ export interface NewEmploymentEvent {
   at: Date;
   actor: Actor;
   detail?: string | null;
+  /** What decides the event type beyond the kind (src/domain/events.ts eventTypeOf). */
+  context?: EventContext;
+  /**
+   * The employee's ids and the hire's status after the change, when the writer has them at hand
+   * (the send burst, imports, expiries: no extra read per row); otherwise read in the transaction.
+   */
+  snapshot?: EventSnapshot;
 }
 
-/** Writes one event in `manager`'s transaction: call it in the transaction of the change it describes. */
+/** What an event carries of the hire, as it is right after the change. */
+export interface EventSnapshot {
+  employeeId: string;
+  externalId: string | null;
+  connectStatus: ConnectStatus;
+}
+
+/**
+ * Writes one event in `manager`'s transaction: call it in the transaction of the change it
+ * describes, after that change (the event carries the hire's status after it).
+ */
 export async function recordEvent(manager: EntityManager, event: NewEmploymentEvent): Promise<void> {
-  await manager.insert(EmploymentEvent, employmentEvent(event));
+  await manager.insert(EmploymentEvent, employmentEvent(event, event.snapshot ?? (await snapshotOf(manager, event))));
 }
 
-/** Many events in one multi-row INSERT (bulk import). */
+/** Many events in one multi-row INSERT (bulk import); each without a snapshot costs one read. */
 export async function recordEvents(manager: EntityManager, events: NewEmploymentEvent[]): Promise<void> {
-  if (events.length) await manager.insert(EmploymentEvent, events.map(employmentEvent));
+  if (!events.length) return;
+  const rows: EmploymentEvent[] = [];
+  for (const event of events) rows.push(employmentEvent(event, event.snapshot ?? (await snapshotOf(manager, event))));
+  await manager.insert(EmploymentEvent, rows);
 }
 
-export function employmentEvent(event: NewEmploymentEvent): EmploymentEvent {
+/** The hire as `manager`'s transaction sees it now, its status at the event's instant. */
+async function snapshotOf(manager: EntityManager, event: NewEmploymentEvent): Promise<EventSnapshot> {
+  const hire = await hireFactsOf(manager, { tenantId: event.tenantId, employmentId: event.employmentId, at: event.at });
+  if (!hire) throw new Error(`an event of employment ${event.employmentId}, which the transaction does not see`);
+  return { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: connectStatusOf(hire.facts, event.at) };
+}
+
+export function employmentEvent(event: NewEmploymentEvent, snapshot: EventSnapshot): EmploymentEvent {
+  const type: EventType | null = eventTypeOf(event.kind, event.context);
   return Object.assign(new EmploymentEvent(), {
     id: eventId(),
     tenantId: event.tenantId,
@@ -52,6 +82,11 @@ export function employmentEvent(event: NewEmploymentEvent): EmploymentEvent {
     actorKeyId: event.actor.keyId,
     actor: event.actor.name,
     detail: event.detail ? safeDetail(event.detail) : null,
+    type,
+    employeeId: snapshot.employeeId,
+    externalId: snapshot.externalId,
+    connectStatus: snapshot.connectStatus,
+    webhooksPending: type !== null,
   });
 }
 

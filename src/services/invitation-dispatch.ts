@@ -33,6 +33,13 @@ export interface DispatchSettings {
 
 type Outcome = "sent" | "refused" | "cancelled";
 
+/** Whom a claimed invitation is for: the greeting's first name and the ids its events carry. */
+interface Recipient {
+  firstName: string;
+  employeeId: string;
+  externalId: string | null;
+}
+
 /**
  * The worker's side of the invitation state machine: claim what is due (SCHEDULED → SENDING under a
  * claim), mail it, mark it SENT or back to SCHEDULED (by that claim only), expire links, and the
@@ -89,9 +96,9 @@ export class InvitationDispatch {
     const now = this.clock.nowFor(tenant);
     const [claim] = await inTransaction(this.manager, (m) => claimDue(m, { invitationId, now, limit: 1, ...this.newClaim() }));
     if (!claim) return;
-    const firstNames = await this.firstNames([claim.employmentId]);
+    const hires = await this.hiresOf([claim.employmentId]);
     const expiresAt = linkExpiresAt(now, tenant.timeZone);
-    const outcome = await this.send(tenant, now, expiresAt, claim, firstNames.get(claim.employmentId) ?? "");
+    const outcome = await this.send(tenant, now, expiresAt, claim, hires.get(claim.employmentId)!);
     if (outcome === "sent" && !tenant.sandbox) await this.jobs.scheduleExpiry(tenant.id, expiresAt).catch(() => undefined); // else the sweep expires it
   }
 
@@ -122,11 +129,11 @@ export class InvitationDispatch {
       if (first && claimed.length === SEND_BATCH && !tenant.sandbox) {
         await this.jobs.scheduleDueSends(tenant.id, now).catch(() => undefined); // a helper is an optimisation
       }
-      const firstNames = await this.firstNames(claimed.map((c) => c.employmentId));
+      const hires = await this.hiresOf(claimed.map((c) => c.employmentId));
       const expiresAt = linkExpiresAt(now, tenant.timeZone);
       for (const claim of claimed) {
         window.add(
-          this.send(tenant, now, expiresAt, claim, firstNames.get(claim.employmentId) ?? "").then((outcome) => {
+          this.send(tenant, now, expiresAt, claim, hires.get(claim.employmentId)!).then((outcome) => {
             if (options.breaker && this.breaker.record(tenant.id, outcome, this.clock.now())) {
               this.log.warn({ tenantId: tenant.id, until: this.breaker.until(tenant.id) }, "the SMTP server refused every recent mail of this tenant; its bursts wait for the sweep");
             }
@@ -154,17 +161,22 @@ export class InvitationDispatch {
     return { claimId: randomUUID(), leaseUntil: new Date(this.clock.now().getTime() + this.settings.sendLeaseMs) };
   }
 
-  /** The hire's first name (for the greeting) of each employment. */
-  private async firstNames(employmentIds: string[]): Promise<Map<string, string>> {
-    const rows = await this.manager
+  /**
+   * Of each employment, the hire's first name (for the greeting) and the employee's ids (for the
+   * events): one read per batch, so that marking a mail SENT with its event reads nothing more.
+   */
+  private async hiresOf(employmentIds: string[], manager = this.manager): Promise<Map<string, Recipient>> {
+    const rows = await manager
       .createQueryBuilder(Employment, "m")
       .innerJoin(Employee, "e", "e.id = m.employeeId")
       // aliases through TypeORM, which quotes them: PostgreSQL folds an unquoted "AS firstName" to firstname
       .select("m.id", "id")
       .addSelect("e.firstName", "firstName")
+      .addSelect("e.id", "employeeId")
+      .addSelect("e.externalId", "externalId")
       .where("m.id IN (:...ids)", { ids: [...new Set(employmentIds)] })
-      .getRawMany<{ id: string; firstName: string }>();
-    return new Map(rows.map((r) => [r.id, r.firstName]));
+      .getRawMany<{ id: string } & Recipient>();
+    return new Map(rows.map(({ id, ...recipient }) => [id, recipient]));
   }
 
   /**
@@ -173,19 +185,20 @@ export class InvitationDispatch {
    * but the claim no longer holds the invitation (cancelled, replaced, or re-claimed after its lease
    * ran out), so its link was never stored and does not work.
    */
-  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, firstName: string): Promise<Outcome> {
+  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, hire: Recipient): Promise<Outcome> {
     const token = generateLinkToken();
     try {
       const link = `${this.settings.publicBaseUrl}/verify?token=${token}`;
-      await this.mailer.send(invitationMail({ to: claim.email, firstName, link, expiresAt, timeZone: tenant.timeZone, companyName: tenant.name }));
+      await this.mailer.send(invitationMail({ to: claim.email, firstName: hire.firstName, link, expiresAt, timeZone: tenant.timeZone, companyName: tenant.name }));
     } catch (error) {
-      await this.sendFailed(tenant, now, claim, error);
+      await this.sendFailed(tenant, now, claim, hire, error);
       return "refused";
     }
     const marked = await inTransaction(this.manager, async (manager) => {
       if (!(await markSent(manager, { invitationId: claim.id, claimId: claim.claimId, sentAt: now, expiresAt, tokenHash: hashLinkToken(token) }))) return false;
       const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`;
-      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SENT", at: now, actor: SYSTEM, detail });
+      const snapshot = { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: "INVITATION_SENT" as const };
+      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SENT", at: now, actor: SYSTEM, detail, snapshot });
       return true;
     });
     if (!marked) {
@@ -197,7 +210,7 @@ export class InvitationDispatch {
   }
 
   /** A refused or lost delivery: SCHEDULED again for a retry with back-off, or FAILED for good (R10). */
-  private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, error: unknown): Promise<void> {
+  private async sendFailed(tenant: Tenant, now: Date, claim: Claimed, hire: Recipient, error: unknown): Promise<void> {
     const { responseCode, response } = (error ?? {}) as { responseCode?: number; response?: string };
     const message = error instanceof Error ? error.message : String(error);
     const next = afterFailedAttempt({
@@ -214,7 +227,8 @@ export class InvitationDispatch {
         if (!(await markSendFailedForGood(manager, { invitationId: claim.id, claimId: claim.claimId, reason }))) return;
         const why = next.failed === "refused" ? "refused for good, not retried" : `still refused after ${Math.round(this.settings.sendRetryMs / 3_600_000)} h of retries`;
         const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)} ${why}: ${reason}`;
-        await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SEND_FAILED", at: now, actor: SYSTEM, detail });
+        const snapshot = { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: "INVITATION_FAILED" as const };
+        await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SEND_FAILED", at: now, actor: SYSTEM, detail, context: { failedForGood: true }, snapshot });
       });
       this.log.warn({ invitationId: claim.id, attempts: claim.attempts, responseCode, err: error }, "invitation FAILED: not retried");
       return;
@@ -223,7 +237,8 @@ export class InvitationDispatch {
     await inTransaction(this.manager, async (manager) => {
       if (!(await markSendFailed(manager, { invitationId: claim.id, claimId: claim.claimId, retryAt, error: message }))) return;
       const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)}, retry at ${retryAt.toISOString()}: ${message}`;
-      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SEND_FAILED", at: now, actor: SYSTEM, detail });
+      const snapshot = { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: "INVITATION_SCHEDULED" as const }; // due again: to clients still scheduled
+      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SEND_FAILED", at: now, actor: SYSTEM, detail, snapshot });
     });
     this.log.warn({ invitationId: claim.id, attempts: claim.attempts, retryAt, err: error }, "invitation not delivered; will retry");
     if (!tenant.sandbox) await this.jobs.scheduleSend(claim.id, retryAt).catch(() => undefined);
@@ -256,16 +271,22 @@ export class InvitationDispatch {
   private expireBatch(of: InvitationsOf, now: Date, limit: number, invitationId?: string): Promise<number> {
     return inTransaction(this.manager, async (manager) => {
       const expired = await expireLinks(manager, { of, invitationId, now, limit });
+      const hires = expired.length ? await this.hiresOf(expired.map((link) => link.employmentId), manager) : new Map<string, Recipient>();
       await recordEvents(
         manager,
-        expired.map((link) => ({
-          tenantId: link.tenantId,
-          employmentId: link.employmentId,
-          kind: "EXPIRED" as const,
-          at: link.expiresAt,
-          actor: SYSTEM,
-          detail: `the link to ${maskEmail(link.email)} was not used`,
-        })),
+        expired.map((link) => {
+          const hire = hires.get(link.employmentId)!;
+          return {
+            tenantId: link.tenantId,
+            employmentId: link.employmentId,
+            kind: "EXPIRED" as const,
+            at: link.expiresAt,
+            actor: SYSTEM,
+            detail: `the link to ${maskEmail(link.email)} was not used`,
+            // it was the current invitation (a resend or cancel would have cancelled it, not left it SENT)
+            snapshot: { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: "INVITATION_EXPIRED" as const },
+          };
+        }),
       );
       return expired.length;
     });

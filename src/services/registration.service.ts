@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { In } from "typeorm";
 import { isUniqueViolation } from "../db/errors.js";
 import { checkHireRow, isHireRowProblem, type CheckedHireRow } from "../domain/hire-row.js";
+import { connectStatusOf } from "../domain/hire-status.js";
 import { hasNul } from "../domain/input-text.js";
 import { ConnectAccount, Employee, Employment, EmploymentTemplate, Invitation, User } from "../entities/index.js";
 import { badInput, notFound } from "../errors.js";
@@ -166,6 +167,13 @@ export class RegistrationService {
       const user = row.template.userTemplateId
         ? Object.assign(new User(), { id: randomUUID(), tenantId: tenant.id, employeeId: employee.id, userTemplateId: row.template.userTemplateId, email: row.email, createdAt: now })
         : null;
+      const plan = this.planner.planNew({ tenant, employment, user, email: row.email, now, reviewPending: reviewSteps > 0, actor, verifiedDomains }, after);
+      // what every event of this registration carries: the hire as the transaction leaves it, known without a read
+      const connectStatus = connectStatusOf(
+        { employmentStatus: "ACTIVE", reviewStatus: employment.reviewStatus, hasUser: user !== null, email: row.email, connected: plan.account !== null, invitation: plan.invitation },
+        now,
+      );
+      const snapshot = { employeeId: employee.id, externalId: employee.externalId ?? null, connectStatus };
       events.push({
         tenantId: tenant.id,
         employmentId: employment.id,
@@ -173,11 +181,11 @@ export class RegistrationService {
         at: now,
         actor,
         detail: registeredDetail({ startDate: row.startDate, email: row.email, hasUser: user !== null, reviewSteps }),
+        snapshot,
       });
-      const plan = this.planner.planNew({ tenant, employment, user, email: row.email, now, reviewPending: reviewSteps > 0, actor, verifiedDomains }, after);
       if (plan.invitation) invitations.push(plan.invitation);
       if (plan.account) accounts.push(plan.account);
-      events.push(...plan.events);
+      events.push(...plan.events.map((event) => ({ ...event, snapshot })));
       employees.push(employee);
       employments.push(employment);
       if (user) users.push(user);

@@ -142,6 +142,7 @@ export class ReviewService {
       throw error;
     }
     const detail = `step ${position} of ${employment.reviewSteps} "${stepName}"${reason ? `: ${reason}` : ""}`;
-    await recordEvent(tx.manager, { tenantId: tx.tenantId, employmentId: employment.id, kind: decision, at: now, actor: actorOf(principal), detail });
+    const context = { finalStep: position === employment.reviewSteps }; // employment.approved: the last step's approval only
+    await recordEvent(tx.manager, { tenantId: tx.tenantId, employmentId: employment.id, kind: decision, at: now, actor: actorOf(principal), detail, context });
   }
 }

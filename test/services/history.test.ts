@@ -21,7 +21,7 @@ test("a detail is at most 500 characters", () => {
 
 test("events written one after another have growing ids, so events of one instant keep their order", () => {
   const at = new Date("2026-03-25T13:00:00Z");
-  const ids = Array.from({ length: 5000 }, () => employmentEvent({ tenantId: "t", employmentId: "e", kind: "SENT", at, actor: SYSTEM }).id);
+  const ids = Array.from({ length: 5000 }, () => employmentEvent({ tenantId: "t", employmentId: "e", kind: "SENT", at, actor: SYSTEM }, { employeeId: "p", externalId: null, connectStatus: "INVITATION_SENT" }).id);
   assert.deepEqual([...ids].sort(), ids);
   assert.equal(new Set(ids).size, ids.length);
   assert.match(ids[0]!, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -16,6 +16,9 @@ export enum EmploymentEventKind {
   CANCELLED = "CANCELLED",
   START_DATE_CHANGED = "START_DATE_CHANGED",
   EMAIL_CHANGED = "EMAIL_CHANGED",
+  ENDED = "ENDED",
+  DISCONNECTED = "DISCONNECTED",
+  REMINDED = "REMINDED",
 }
 // Fails to compile if the stored kinds and this enum part ways.
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -38,11 +41,15 @@ registerEnumType(EmploymentEventKind, {
     CANCELLED: { description: "The employment was cancelled." },
     START_DATE_CHANGED: { description: "The start date changed (old → new)." },
     EMAIL_CHANGED: { description: "The hire's address changed (masked old → masked new)." },
+    ENDED: { description: "The employment's end date was set, changed or withdrawn (the detail says which)." },
+    DISCONNECTED: { description: "The employment ended and its Connect link was removed." },
+    REMINDED: { description: "A reminder of the unused link went out." },
   },
 });
 
-@ObjectType("EmploymentEvent", { description: "Something that happened to an employment: what, when and who." })
-export class EmploymentEventType {
+// "EmploymentEvent" is the contract's partner-visible event (event.type.ts); a history entry is every row, with who and a detail.
+@ObjectType("EmploymentHistoryEntry", { description: "Something that happened to an employment: what, when and who." })
+export class EmploymentHistoryEntryType {
   @Field(() => EmploymentEventKind)
   kind!: EmploymentEventKind;
 
