@@ -1,3 +1,4 @@
+import { contractEvent, type EmploymentEventView } from "../domain/events.js";
 import { notFound } from "../errors.js";
 import type { TailedEvent } from "../sql/tailEmploymentEvents.js";
 import type { EmploymentEventFeed } from "./event-feed.js";
@@ -19,15 +20,20 @@ export class EventSubscriptions {
     private readonly queries: HireQueries,
   ) {}
 
-  /** The scope's events from now on, in the order the feed reads them; of one employment if `employmentId` (NOT_FOUND as the query would answer). */
-  async employmentEvents(scope: TenantScope, employmentId: string | null, tooSlow: () => void): Promise<AsyncIterableIterator<TailedEvent>> {
-    const queue = new SubscriberQueue<TailedEvent>(MAX_UNSENT_EVENTS, tooSlow);
+  /**
+   * The scope's events (R11's types: history rows that are no partner-visible event are left out) from
+   * now on, in the order the feed reads them; of one employment if `employmentId` (NOT_FOUND as the
+   * query would answer).
+   */
+  async employmentEvents(scope: TenantScope, employmentId: string | null, tooSlow: () => void): Promise<AsyncIterableIterator<EmploymentEventView>> {
+    const queue = new SubscriberQueue<EmploymentEventView>(MAX_UNSENT_EVENTS, tooSlow);
     // listening before the check: nothing committed in between is missed
     queue.whenEnded(
       this.feed.listen(scope.tenantId, (tailed) => {
         if (!visibleTo(scope, tailed)) return;
         if (employmentId !== null && tailed.event.employmentId !== employmentId) return;
-        queue.push(tailed);
+        const event = contractEvent(tailed.event);
+        if (event) queue.push(event);
       }),
     );
     if (employmentId !== null && !(await this.queries.employment(scope, employmentId))) {
