@@ -41,6 +41,8 @@ export class EmploymentEventFeed {
   /** Ids delivered within the overlap, with their millisecond. */
   private readonly seen = new Map<string, number>();
   private lastLateRead = 0;
+  /** Those waiting for the first read (`running`). */
+  private starting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,9 +68,19 @@ export class EmploymentEventFeed {
     };
   }
 
+  /**
+   * Resolves once the feed reads (at once if it does): a listener hears every event committed after
+   * that. Rejects if that first read fails (the database cannot be reached).
+   */
+  running(): Promise<void> {
+    if (this.cursor) return Promise.resolve();
+    return new Promise((resolve, reject) => this.starting.push({ resolve, reject }));
+  }
+
   /** Stops reading (shutdown). */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const waiting of this.starting.splice(0)) waiting.reject(new Error("the event feed has stopped"));
     this.wake?.();
     await this.loop;
   }
@@ -88,6 +100,7 @@ export class EmploymentEventFeed {
         if (!this.cursor) await this.start();
         else full = await this.read();
       } catch (error) {
+        for (const waiting of this.starting.splice(0)) waiting.reject(error);
         this.log.warn({ err: error }, "subscriptions: reading the events failed; trying again");
         await this.pause(RETRY_AFTER_MS);
         continue;
@@ -107,6 +120,7 @@ export class EmploymentEventFeed {
     for (const id of ids) this.seen.set(id, msOf(id));
     this.cursor = ids.at(-1) ?? from;
     this.lastLateRead = now;
+    for (const waiting of this.starting.splice(0)) waiting.resolve();
   }
 
   /** One poll: the events above the cursor, then (once a second) the overlap's late ones. True when the read was full. */

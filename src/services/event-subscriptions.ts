@@ -12,12 +12,14 @@ export const MAX_UNSENT_EVENTS = 1000;
 /**
  * The subscriptions' use cases: what a caller hears of the events of the employment_event table, with
  * the same scope as its queries — its tenant's, and of a partner's key only its partner's hires (R12).
- * `tooSlow` is called when a subscriber falls MAX_UNSENT_EVENTS behind (its connection is then closed).
+ * `tooSlow` is called when a subscriber falls `maxUnsent` events behind (its connection is then closed):
+ * one slow subscriber never holds back the feed or the others, and its backlog never grows unbounded.
  */
 export class EventSubscriptions {
   constructor(
     private readonly feed: EmploymentEventFeed,
     private readonly queries: HireQueries,
+    private readonly maxUnsent = MAX_UNSENT_EVENTS,
   ) {}
 
   /**
@@ -26,7 +28,7 @@ export class EventSubscriptions {
    * query would answer).
    */
   async employmentEvents(scope: TenantScope, employmentId: string | null, tooSlow: () => void): Promise<AsyncIterableIterator<EmploymentEventView>> {
-    const queue = new SubscriberQueue<EmploymentEventView>(MAX_UNSENT_EVENTS, tooSlow);
+    const queue = new SubscriberQueue<EmploymentEventView>(this.maxUnsent, tooSlow);
     // listening before the check: nothing committed in between is missed
     queue.whenEnded(
       this.feed.listen(scope.tenantId, (tailed) => {
@@ -36,9 +38,12 @@ export class EventSubscriptions {
         if (event) queue.push(event);
       }),
     );
-    if (employmentId !== null && !(await this.queries.employment(scope, employmentId))) {
+    try {
+      await this.feed.running();
+      if (employmentId !== null && !(await this.queries.employment(scope, employmentId))) throw notFound("Employment");
+    } catch (error) {
       queue.end();
-      throw notFound("Employment");
+      throw error;
     }
     return queue;
   }
@@ -57,7 +62,7 @@ export class EventSubscriptions {
       }),
     );
     const read = () => this.queries.accountStatus(scope.renewed(), employeeId);
-    const first = await read().catch((error: unknown) => {
+    const first = await this.feed.running().then(read).catch((error: unknown) => {
       changed.end();
       throw error;
     });

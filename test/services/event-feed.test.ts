@@ -4,6 +4,7 @@ import type { QueryRunner } from "typeorm";
 import { EmploymentEvent } from "../../src/entities/index.js";
 import { createLogger } from "../../src/log.js";
 import { EmploymentEventFeed } from "../../src/services/event-feed.js";
+import { EventSubscriptions } from "../../src/services/event-subscriptions.js";
 import { employmentEvent, SYSTEM } from "../../src/services/history.js";
 import type { TailedEvent } from "../../src/sql/tailEmploymentEvents.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -84,6 +85,26 @@ for (const [label, fresh] of [
       } finally {
         stopListening();
       }
+    });
+
+    test("a subscriber that does not take its events is ended (tooSlow) once 5 wait; another subscriber of the feed hears all of them", async () => {
+      const subscriptions = new EventSubscriptions(feed, t.app.services.queries, 5);
+      const scope = t.app.services.scope(tenantId);
+      let tooSlow = 0;
+      const slow = await subscriptions.employmentEvents(scope, null, () => tooSlow++);
+      const fast = await subscriptions.employmentEvents(scope, employmentId, () => assert.fail("the fast one is not too slow"));
+      const heard: string[] = [];
+      const reading = (async () => {
+        for await (const event of fast) if (heard.push(event.id) >= 20) return;
+      })();
+      const written: string[] = [];
+      for (let i = 0; i < 20; i++) written.push(await commitOne());
+      await reading;
+      assert.deepEqual(heard, written.slice(-heard.length), "the fast one hears every event from when it subscribed");
+      assert.equal(tooSlow, 1, "the slow one is told once");
+      const left: string[] = [];
+      for await (const event of slow) left.push(event.id);
+      assert.equal(left.length, 0, "and ends: what waited is dropped, its connection is closed (4008)");
     });
 
     test("40 rounds of 8 writers whose transactions commit in random order, some rolled back: each committed event heard exactly once, none rolled back", async () => {
