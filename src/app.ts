@@ -46,6 +46,8 @@ export interface AppOptions {
   rateLimitSyncMs?: number;
   /** For tests: how long an Idempotency-Key is kept, when a claim goes stale (src/http/idempotency.ts). */
   idempotency?: Partial<IdempotencySettings>;
+  /** For tests: how often an open subscription connection's key is checked again (default a minute). */
+  subscriptionKeyRecheckMs?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class App {
     private readonly jobTuning: JobTuning,
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
-    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency">,
+    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency" | "subscriptionKeyRecheckMs">,
     /** This process's Prometheus metrics, served at /metrics. */
     readonly metrics: Registry,
   ) {}
@@ -138,7 +140,11 @@ export class App {
       const schema = await buildAppSchema();
       this.apollo = createApollo(schema, this.httpServer, this.log, { introspection: this.config.introspection });
       this.apollo.addPlugin(graphqlMetricsPlugin(this.metrics));
-      const subscriptions = serveSubscriptions(this.httpServer, schema, this.services, this.log, { perKey: this.config.subscriptions.perKey, rateLimits: this.rateLimits });
+      const subscriptions = serveSubscriptions(this.httpServer, schema, this.services, this.log, {
+        perKey: this.config.subscriptions.perKey,
+        rateLimits: this.rateLimits,
+        keyRecheckMs: this.httpTuning.subscriptionKeyRecheckMs,
+      });
       // at stop, the WebSocket connections close (1001) with the HTTP server's (Apollo's "subscriptions" recipe)
       this.apollo.addPlugin({ serverWillStart: async () => ({ drainServer: async () => void (await subscriptions.dispose()) }) });
       await this.apollo.start();

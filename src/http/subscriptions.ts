@@ -36,12 +36,18 @@ export interface SubscriptionOptions {
   /** Connections one API key may hold on this process (Config.subscriptions.perKey). */
   perKey: number;
   rateLimits: RateLimits;
+  /** How often an open connection's key is checked again (a revoked key's connection is closed with 4403); default a minute. */
+  keyRecheckMs?: number;
 }
+
+const KEY_RECHECK_MS = 60_000;
 
 type Connection = {
   principal?: Principal & { tenantId: string };
   /** The key counted against its connections (released on close). */
   counted?: string;
+  /** The timer that checks the key again. */
+  recheck?: NodeJS.Timeout;
 };
 
 /**
@@ -85,10 +91,21 @@ export function serveSubscriptions(httpServer: Server, schema: GraphQLSchema, se
         connectionsOf.set(principal.keyId, held + 1);
         ctx.extra.counted = principal.keyId;
         ctx.extra.principal = { ...principal, tenantId: principal.tenantId };
+        const keyId = principal.keyId;
+        ctx.extra.recheck = setInterval(() => {
+          services.apiKeys.authenticate(authorization).then(
+            ({ principal: now }) => {
+              if (now?.keyId !== keyId) ctx.extra.socket.close(SubscriptionClose.KEY_REFUSED, "The API key is no longer valid");
+            },
+            (error: unknown) => log.warn({ err: error }, "subscriptions: the key could not be checked again; the connection stays"),
+          );
+        }, options.keyRecheckMs ?? KEY_RECHECK_MS);
+        ctx.extra.recheck.unref();
         return true;
       },
 
       onClose(ctx) {
+        clearInterval(ctx.extra.recheck);
         const key = ctx.extra.counted;
         if (!key) return;
         ctx.extra.counted = undefined;

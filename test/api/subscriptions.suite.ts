@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { ApiKey } from "../../src/entities/index.js";
 import { startOn, type Environment, type TestApp } from "../support/app.js";
 import { address, hrTenant, register, tokenMailedTo, type HrTenant } from "../support/hires.js";
 import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
@@ -28,7 +29,7 @@ export function subscriptionsSuite(label: string, environment: Environment): voi
 
     before(async () => {
       smtp = await startTestSmtp();
-      ({ t, stop } = await startOn(environment, smtp, { env: { SUBSCRIPTIONS_PER_KEY: String(PER_KEY), SUBSCRIPTIONS_POLL_MS: "50" } }));
+      ({ t, stop } = await startOn(environment, smtp, { env: { SUBSCRIPTIONS_PER_KEY: String(PER_KEY), SUBSCRIPTIONS_POLL_MS: "50", API_KEY_CACHE_SECONDS: "0" }, subscriptionKeyRecheckMs: 200 }));
     });
     after(async () => {
       await Promise.all(open.map((c) => c.close().catch(() => undefined)));
@@ -72,6 +73,17 @@ export function subscriptionsSuite(label: string, environment: Environment): voi
         const again = connectAs(bearer(tenant.key));
         await again.connected;
         await Promise.all([...held.slice(1), again].map((c) => c.close()));
+      });
+
+      test("a key revoked while its connection is open: the connection is closed with 4403", async () => {
+        const tenant = await hrTenant(t);
+        const doomed = await keyOf(tenant, "Doomed app", ["HR_ADMIN"]);
+        const connection = connectAs(bearer(doomed));
+        await connection.connected;
+        await t.app.dataSource.manager.update(ApiKey, { tenantId: tenant.id, name: "Doomed app" }, { revokedAt: new Date() });
+        const closed = await connection.closed;
+        assert.equal(closed.code, 4403);
+        assert.match(closed.reason, /no longer valid/);
       });
 
       test("queries and mutations are refused over the WebSocket (they go through POST /graphql)", async () => {
