@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ApiKey } from "../../src/entities/index.js";
 import { startOn, type Environment, type TestApp } from "../support/app.js";
-import { address, hrTenant, register, tokenMailedTo, type HrTenant } from "../support/hires.js";
+import { address, advance, hrTenant, register, sandboxTenant, tokenMailedTo, type HrTenant } from "../support/hires.js";
 import { startTestSmtp, type TestSmtp } from "../support/smtp.js";
 import { bearer, connect, type Connection } from "../support/subscriptions.js";
 
@@ -215,6 +215,28 @@ export function subscriptionsSuite(label: string, environment: Environment): voi
         assert.ok([payrolls, travels, partners.employment.id].every((id) => ids(heardByReviewer).has(id)), "REVIEWER hears every hire");
         await Promise.all([payrollConnection, travelConnection, reviewerConnection].map((c) => c.close()));
       });
+    });
+
+    test("a sandbox tenant: events dated on its test clock, delivered as they are written (advanceTestClock's send too)", async () => {
+      const tenant = await sandboxTenant(t, "2026-03-25T13:00:00Z");
+      const connection = connectAs(bearer(tenant.key));
+      const events = connection.subscribe<{ employmentEvents: { type: string; at: string; employmentId: string } }>(EVENTS);
+      for (let attempt = 0; ; attempt++) {
+        const warm = await register(t, tenant, { email: address("warm"), startDate: "2026-04-20" });
+        try {
+          await events.until((r) => r.employmentEvents.employmentId === warm.employment.id, 1000);
+          break;
+        } catch (error) {
+          if (attempt === 10) throw error;
+        }
+      }
+      const hire = await register(t, tenant, { email: address("sandy"), startDate: "2026-03-28" }); // sent 2026-03-27 09:00 local (08:00Z)
+      await advance(t, tenant, "2026-03-27T12:00:00Z");
+      const sent = await events.until((r) => r.employmentEvents.employmentId === hire.employment.id && r.employmentEvents.type === "invitation.sent");
+      assert.equal(sent.employmentEvents.at, "2026-03-27T08:00:00.000Z", "the test clock's instant of the send");
+      const registered = events.received.find((r) => r.employmentEvents.employmentId === hire.employment.id && r.employmentEvents.type === "employment.registered")!;
+      assert.equal(registered.employmentEvents.at, "2026-03-25T13:00:00.000Z");
+      await connection.close();
     });
 
     describe("accountStatusChanged", () => {
