@@ -18,6 +18,7 @@ import type { ImportLimits } from "./http/import-routes.js";
 import { RateLimits } from "./http/rate-limits.js";
 import { defaultIdempotencySettings, idempotency, type IdempotencySettings } from "./http/idempotency.js";
 import { createHttpApp } from "./http/server.js";
+import { serveSubscriptions } from "./http/subscriptions.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
 import { AgendaRemovalJobs, defineLeaverJobs, scheduleRemovalSweep } from "./jobs/leaver.jobs.js";
 import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
@@ -51,6 +52,8 @@ export interface AppOptions {
   idempotency?: Partial<IdempotencySettings>;
   /** For tests: how often the webhook relay polls, its timeout and lease (src/services/webhook-relay.ts). */
   webhookRelay?: Partial<RelaySettings>;
+  /** For tests: how often an open subscription connection's key is checked again (default a minute). */
+  subscriptionKeyRecheckMs?: number;
 }
 
 /**
@@ -74,7 +77,7 @@ export class App {
     private readonly jobTuning: JobTuning,
     private readonly httpServer: Server,
     private readonly embedded: EmbeddedPostgres | null,
-    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency">,
+    private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency" | "subscriptionKeyRecheckMs">,
     /** This process's Prometheus metrics, served at /metrics. */
     readonly metrics: Registry,
     /** Webhook deliveries (R11), run where jobs run. */
@@ -128,6 +131,7 @@ export class App {
         resolveHost,
         webhookTargets: { production: config.production, allowPrivate: config.webhookAllowPrivateTargets },
         log,
+        feed: { pollMs: config.subscriptions.pollMs, overlapMs: config.subscriptions.overlapMs },
       });
       const relay = new WebhookRelay(
         dataSource,
@@ -150,17 +154,25 @@ export class App {
 
   /** Listens on PORT and, unless ROLE=api, starts processing jobs. Define jobs on `agenda` before. */
   async start(): Promise<void> {
+    const shared = { dataSource: this.dataSource, log: this.log, keySyncMs: this.httpTuning.rateLimitSyncMs };
+    this.rateLimits = new RateLimits(this.config.rateLimits, this.config.databaseUrl && this.servesApi ? shared : undefined);
     if (this.servesApi) {
-      this.apollo = createApollo(await buildAppSchema(), this.httpServer, this.log, { introspection: this.config.introspection });
+      const schema = await buildAppSchema();
+      this.apollo = createApollo(schema, this.httpServer, this.log, { introspection: this.config.introspection });
       this.apollo.addPlugin(graphqlMetricsPlugin(this.metrics));
+      const subscriptions = serveSubscriptions(this.httpServer, schema, this.services, this.log, {
+        perKey: this.config.subscriptions.perKey,
+        rateLimits: this.rateLimits,
+        keyRecheckMs: this.httpTuning.subscriptionKeyRecheckMs,
+      });
+      // at stop, the WebSocket connections close (1001) with the HTTP server's (Apollo's "subscriptions" recipe)
+      this.apollo.addPlugin({ serverWillStart: async () => ({ drainServer: async () => void (await subscriptions.dispose()) }) });
       await this.apollo.start();
     }
     const probes = {
       database: async () => void (await this.dataSource.query("SELECT 1")),
       jobStore: () => pingJobStore(this.jobs.agenda),
     };
-    const shared = { dataSource: this.dataSource, log: this.log, keySyncMs: this.httpTuning.rateLimitSyncMs };
-    this.rateLimits = new RateLimits(this.config.rateLimits, this.config.databaseUrl && this.servesApi ? shared : undefined);
     this.httpServer.on("request", createHttpApp(this.apollo, this.services, probes, this.log, {
         importLimits: this.httpTuning.importLimits,
         rateLimits: this.rateLimits,
@@ -191,8 +203,9 @@ export class App {
    * keeps its lock until it expires and another worker takes it over) and closes every connection.
    */
   async stop(jobGraceMs = 20_000): Promise<void> {
-    if (this.apollo) await this.apollo.stop(); // stops listening and drains in-flight requests
+    if (this.apollo) await this.apollo.stop(); // stops listening and drains in-flight requests and subscriptions
     else if (this.httpServer.listening) await new Promise((resolve) => this.httpServer.close(resolve));
+    await this.services.eventFeed.stop();
     this.rateLimits?.close();
     if (this.workerStarted) {
       await this.webhookRelay.stop();

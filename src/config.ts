@@ -57,6 +57,18 @@ export interface Config {
    * addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS=true: on-premises receivers, tests). Off: refused (R11, SSRF).
    */
   webhookAllowPrivateTargets: boolean;
+  /** Subscriptions over graphql-ws (src/http/subscriptions.ts, src/services/event-feed.ts). */
+  subscriptions: {
+    /** WebSocket connections one API key may hold open on one api process. */
+    perKey: number;
+    /** How often an api process with subscribers reads the events committed since its last read. */
+    pollMs: number;
+    /**
+     * How far back each read looks again for events committed late (a long transaction, another
+     * host's clock behind ours): an event whose id is older than this when it commits is missed.
+     */
+    overlapMs: number;
+  };
 }
 
 /** What a lease must have beyond the send timeout: the time to record the send once the SMTP server accepted it. */
@@ -181,6 +193,14 @@ const environment = z.object({
     .trim()
     .optional()
     .refine((v) => v === undefined || v === "" || ["true", "false"].includes(v), { message: "WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false" }),
+  SUBSCRIPTIONS_PER_KEY: positiveInt("SUBSCRIPTIONS_PER_KEY", "20"),
+  SUBSCRIPTIONS_POLL_MS: z
+    .string()
+    .trim()
+    .default("200")
+    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 10, { message: "SUBSCRIPTIONS_POLL_MS must be a whole number of milliseconds, at least 10" })
+    .transform(Number),
+  SUBSCRIPTIONS_OVERLAP_SECONDS: positiveInt("SUBSCRIPTIONS_OVERLAP_SECONDS", "10"),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -238,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendRetryMs: e.SEND_RETRY_HOURS * 3_600_000,
     dnsServers: e.DNS_SERVERS as string[] | undefined,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === "true",
+    subscriptions: { perKey: e.SUBSCRIPTIONS_PER_KEY, pollMs: e.SUBSCRIPTIONS_POLL_MS, overlapMs: e.SUBSCRIPTIONS_OVERLAP_SECONDS * 1000 },
   };
 }
 

@@ -16,4 +16,6 @@ export interface RequestContext {
   rateLimits: RateLimits;
   /** The caller's data: its tenant's, of a partner's key only the partner's hires (R12); throws FORBIDDEN for a key without a tenant (the operator's). */
   tenant(): TenantScope;
+  /** Over a WebSocket (subscriptions): closes the connection of a subscriber that cannot keep up. */
+  subscriberTooSlow?: () => void;
 }

@@ -3,7 +3,7 @@ import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { specifiedRules, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
 import type { Server } from "node:http";
 import type { RequestContext } from "../auth/context.js";
 import { isUnreachable } from "../db/unavailable.js";
@@ -83,6 +83,11 @@ const armor = new ApolloArmor({
   costLimit: { maxCost: 5000 },
   blockFieldSuggestion: { enabled: true },
 });
+
+/** The same limits for an operation that does not come through Apollo (a subscription over graphql-ws). */
+export function requestLimitRules(): ValidationRule[] {
+  return [...specifiedRules, ...(armor.protect().validationRules as ValidationRule[])];
+}
 
 export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger, options: { introspection: boolean }): ApolloServer<RequestContext> {
   const protection = armor.protect();

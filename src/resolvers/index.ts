@@ -8,6 +8,7 @@ import { InvitationResolver } from "./invitations.resolver.js";
 import { RehireResolver } from "./rehire.resolver.js";
 import { LeaverResolver } from "./leavers.resolver.js";
 import { ReviewResolver } from "./review.resolver.js";
+import { SubscriptionsResolver } from "./subscriptions.resolver.js";
 import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
 import { TestClockResolver } from "./test-clock.resolver.js";
@@ -33,4 +34,5 @@ export const resolvers = [
   VerificationResolver,
   TestClockResolver,
   WebhookResolver,
+  SubscriptionsResolver,
 ] as const;

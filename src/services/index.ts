@@ -8,6 +8,8 @@ import { ApiKeyService } from "./api-key.service.js";
 import { BulkResendService } from "./bulk-resend.service.js";
 import { CatalogService } from "./catalog.service.js";
 import type { Clock } from "./clock.js";
+import { EmploymentEventFeed, type FeedSettings } from "./event-feed.js";
+import { EventSubscriptions } from "./event-subscriptions.js";
 import { HireQueries } from "./hire-queries.js";
 import { HireService } from "./hire.service.js";
 import { ImportService } from "./import.service.js";
@@ -50,6 +52,10 @@ export interface Services {
   testClocks: TestClockService;
   /** HR's webhook endpoints and their delivery log (R11). */
   webhooks: WebhookService;
+  /** What subscribers hear (GraphQL subscriptions): the events of the employment_event table, as each caller may see them. */
+  subscriptions: EventSubscriptions;
+  /** This process's one reader of the events, for its subscribers; stopped at shutdown. */
+  eventFeed: EmploymentEventFeed;
   /** The data of one tenant, and nothing else: every hire of it. */
   scope(tenantId: string, tenant?: Tenant): TenantScope;
   /** The data a tenant's key may see: its tenant's, and of a partner's key only the partner's hires (R12). */
@@ -75,6 +81,8 @@ export interface ServiceDependencies {
   resolveHost: ResolveHost;
   webhookTargets: TargetRules;
   log: Logger;
+  /** How the event feed reads the table (Config.subscriptions). */
+  feed?: FeedSettings;
 }
 
 export function createServices(d: ServiceDependencies): Services {
@@ -85,6 +93,8 @@ export function createServices(d: ServiceDependencies): Services {
   const planner = new InvitationPlanner();
   const reviews = new ReviewService(d.clock, planner, unitOfWork);
   const registrations = new RegistrationService(d.clock, planner, reviews, unitOfWork, leavers, d.log);
+  const queries = new HireQueries(d.clock);
+  const eventFeed = new EmploymentEventFeed(d.dataSource, d.feed ?? { pollMs: 200, overlapMs: 10_000 }, d.log);
   return {
     clock: d.clock,
     apiKeys,
@@ -96,12 +106,14 @@ export function createServices(d: ServiceDependencies): Services {
     reviews,
     imports: new ImportService(registrations),
     leavers,
-    queries: new HireQueries(d.clock),
+    queries,
     dispatch,
     eventsWritten: dispatch.eventsWritten,
     verification: new VerificationService(d.dataSource, d.clock, planner),
     testClocks: new TestClockService(d.dataSource, d.clock, dispatch, leavers),
     webhooks: new WebhookService(d.clock, d.resolveHost, d.webhookTargets),
+    subscriptions: new EventSubscriptions(eventFeed, queries),
+    eventFeed,
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
     scopeOf: (principal) => new TenantScope(principal.tenantId, d.dataSource.manager, principal.tenant, partnerOf(principal)),
   };

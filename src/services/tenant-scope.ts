@@ -54,6 +54,11 @@ export class TenantScope {
     return this.loaded;
   }
 
+  /** The same caller's scope with nothing read yet: a subscription, which lives long, reads the tenant (its test clock) afresh each time. */
+  renewed(): TenantScope {
+    return new TenantScope(this.tenantId, this.manager, undefined, this.partner);
+  }
+
   /** Keeps the tenant row a query read along with its own rows, unless the request has one already. */
   adopt(tenant: Tenant): Tenant {
     if (tenant.id !== this.tenantId) throw new Error("a scope adopts only its own tenant");
