@@ -30,6 +30,9 @@ import type { Logger } from "./log.js";
 import { buildAppSchema } from "./schema/build-schema.js";
 import { Clock } from "./services/clock.js";
 import { createServices, type Services } from "./services/index.js";
+import { defaultRelaySettings, WebhookRelay, type RelaySettings } from "./services/webhook-relay.js";
+import { createResolveHost } from "./webhooks/target-addresses.js";
+import { WebhookSender } from "./webhooks/webhook-sender.js";
 
 export interface AppOptions {
   clock?: Clock;
@@ -48,6 +51,8 @@ export interface AppOptions {
   idempotency?: Partial<IdempotencySettings>;
   /** For tests: how often an open subscription connection's key is checked again (default a minute). */
   subscriptionKeyRecheckMs?: number;
+  /** For tests: how often the webhook relay polls, its timeout and lease (src/services/webhook-relay.ts). */
+  webhookRelay?: Partial<RelaySettings>;
 }
 
 /**
@@ -74,6 +79,8 @@ export class App {
     private readonly httpTuning: Pick<AppOptions, "importLimits" | "rateLimitSyncMs" | "idempotency" | "subscriptionKeyRecheckMs">,
     /** This process's Prometheus metrics, served at /metrics. */
     readonly metrics: Registry,
+    /** Webhook deliveries (R11), run where jobs run. */
+    readonly webhookRelay: WebhookRelay,
   ) {}
 
   get agenda(): Agenda {
@@ -108,6 +115,7 @@ export class App {
       const metrics = createMetricsRegistry();
       const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log, timeouts: { sendMs: config.smtpSendTimeoutMs } }), metrics);
       const clock = options.clock ?? new Clock();
+      const resolveHost = createResolveHost(config.dnsServers);
       registerInvitationGauges(metrics, dataSource, clock, log);
       const services = createServices({
         dataSource,
@@ -118,12 +126,21 @@ export class App {
         jobs: new AgendaInvitationJobs(jobs.agenda, clock),
         dispatchSettings: { publicBaseUrl: config.publicBaseUrl, sendLeaseMs: options.sendLeaseMs ?? config.sendLeaseMs, sendRetryMs: config.sendRetryMs },
         lookupTxt: createTxtLookup({ servers: config.dnsServers }),
+        resolveHost,
+        webhookTargets: { production: config.production, allowPrivate: config.webhookAllowPrivateTargets },
         log,
         feed: { pollMs: config.subscriptions.pollMs, overlapMs: config.subscriptions.overlapMs },
       });
+      const relay = new WebhookRelay(
+        dataSource,
+        clock,
+        new WebhookSender({ resolve: resolveHost, allowPrivate: config.webhookAllowPrivateTargets, timeoutMs: options.webhookRelay?.timeoutMs ?? defaultRelaySettings.timeoutMs }),
+        { ...defaultRelaySettings, ...options.webhookRelay },
+        log,
+      );
       const jobTuning = { ...defaultJobTuning, ...options.jobTuning };
       defineInvitationJobs(jobs.agenda, services, jobTuning);
-      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options, metrics);
+      return new App(config, log, dataSource, jobs, services, operatorKey, mailer, jobTuning, createServer(), embedded, options, metrics, relay);
     } catch (error) {
       await jobs?.close().catch(() => undefined);
       if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -147,6 +164,7 @@ export class App {
       });
       // at stop, the WebSocket connections close (1001) with the HTTP server's (Apollo's "subscriptions" recipe)
       this.apollo.addPlugin({ serverWillStart: async () => ({ drainServer: async () => void (await subscriptions.dispose()) }) });
+      this.services.eventsWritten.on(() => this.services.eventFeed.kick()); // this process's own changes reach its subscribers at once
       await this.apollo.start();
     }
     const probes = {
@@ -170,6 +188,8 @@ export class App {
       if (this.config.role === "worker" && this.config.workerNice > 0) lowerCpuPriority(this.config.workerNice, this.log);
       await this.jobs.agenda.start();
       await scheduleSweep(this.jobs.agenda, this.jobTuning);
+      this.services.eventsWritten.on(() => this.webhookRelay.kick());
+      this.webhookRelay.start();
       this.workerStarted = true;
     }
     this.log.info({ url: this.url, role: this.config.role, jobStore: this.jobs.kind }, "started");
@@ -185,6 +205,7 @@ export class App {
     await this.services.eventFeed.stop();
     this.rateLimits?.close();
     if (this.workerStarted) {
+      await this.webhookRelay.stop();
       const result = await this.jobs.agenda.drain({ timeout: jobGraceMs, closeConnection: false });
       if (result.timedOut) this.log.warn({ running: result.running }, "jobs still running at shutdown; their locks will expire");
     }

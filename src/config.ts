@@ -64,6 +64,11 @@ export interface Config {
      */
     overlapMs: number;
   };
+  /**
+   * Webhook endpoints may be (or resolve to) loopback, private, link-local or other non-public
+   * addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS=true: on-premises receivers, tests). Off: refused (R11, SSRF).
+   */
+  webhookAllowPrivateTargets: boolean;
 }
 
 /** What a lease must have beyond the send timeout: the time to record the send once the SMTP server accepted it. */
@@ -191,6 +196,11 @@ const environment = z.object({
     .refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 10, { message: "SUBSCRIPTIONS_POLL_MS must be a whole number of milliseconds, at least 10" })
     .transform(Number),
   SUBSCRIPTIONS_OVERLAP_SECONDS: positiveInt("SUBSCRIPTIONS_OVERLAP_SECONDS", "10"),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === "" || ["true", "false"].includes(v), { message: "WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false" }),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -248,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendRetryMs: e.SEND_RETRY_HOURS * 3_600_000,
     dnsServers: e.DNS_SERVERS as string[] | undefined,
     subscriptions: { perKey: e.SUBSCRIPTIONS_PER_KEY, pollMs: e.SUBSCRIPTIONS_POLL_MS, overlapMs: e.SUBSCRIPTIONS_OVERLAP_SECONDS * 1000 },
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === "true",
   };
 }
 

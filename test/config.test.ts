@@ -42,6 +42,7 @@ test("a wrong value names the variable and what it allows", () => {
     [{ DNS_SERVERS: "127.0.0.1:70000" }, /DNS_SERVERS must be IP addresses/],
     [{ DNS_SERVERS: "127.0.0.1:53,,10.0.0.1" }, /DNS_SERVERS must be IP addresses/],
     [{ DNS_SERVERS: "::1:53]" }, /DNS_SERVERS must be IP addresses/],
+    [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: "yes" }, /WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), { name: "ConfigError", message }, JSON.stringify(env));
@@ -65,6 +66,12 @@ test("a key is never echoed in a configuration error", () => {
 
 test("a password in a URL is never echoed", () => {
   assert.throws(() => loadConfig({ DATABASE_URL: "sqlite://user:hunter2@host/db" }), (error: Error) => !error.message.includes("hunter2"));
+});
+
+test("WEBHOOK_ALLOW_PRIVATE_TARGETS: off unless true", () => {
+  assert.equal(loadConfig({}).webhookAllowPrivateTargets, false);
+  assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "false" }).webhookAllowPrivateTargets, false);
+  assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }).webhookAllowPrivateTargets, true);
 });
 
 test("separate api and worker processes need shared stores, not the embedded ones", () => {

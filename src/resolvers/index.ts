@@ -10,6 +10,7 @@ import { TemplateResolver } from "./templates.resolver.js";
 import { TenantResolver } from "./tenant.resolver.js";
 import { TestClockResolver } from "./test-clock.resolver.js";
 import { VerificationResolver } from "./verification.resolver.js";
+import { WebhookResolver } from "./webhooks.resolver.js";
 
 /** Every resolver class of the API, for buildSchema. */
 export const resolvers = [
@@ -27,4 +28,5 @@ export const resolvers = [
   VerificationResolver,
   TestClockResolver,
   SubscriptionsResolver,
+  WebhookResolver,
 ] as const;

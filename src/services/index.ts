@@ -22,6 +22,10 @@ import { TenantScope } from "./tenant-scope.js";
 import { TenantService } from "./tenant.service.js";
 import { TestClockService } from "./test-clock.service.js";
 import { VerificationService } from "./verification.service.js";
+import { WebhookService } from "./webhook.service.js";
+import { EventsWritten } from "./events-written.js";
+import type { ResolveHost } from "../webhooks/target-addresses.js";
+import type { TargetRules } from "../domain/webhook-target.js";
 
 /** The use cases, built once per process and handed to resolvers and jobs. */
 export interface Services {
@@ -36,12 +40,16 @@ export interface Services {
   queries: HireQueries;
   /** The worker's side of the invitations: sends, expiries, the sweep. */
   dispatch: InvitationDispatch;
+  /** In-process news that events were committed. */
+  eventsWritten: EventsWritten;
   verification: VerificationService;
   testClocks: TestClockService;
   /** What subscribers hear (GraphQL subscriptions): the events of the employment_event table, as each caller may see them. */
   subscriptions: EventSubscriptions;
   /** This process's one reader of the events, for its subscribers; stopped at shutdown. */
   eventFeed: EmploymentEventFeed;
+  /** HR's webhook endpoints and their delivery log (R11). */
+  webhooks: WebhookService;
   /** The data of one tenant, and nothing else: every hire of it. */
   scope(tenantId: string, tenant?: Tenant): TenantScope;
   /** The data a tenant's key may see: its tenant's, and of a partner's key only the partner's hires (R12). */
@@ -49,6 +57,8 @@ export interface Services {
 }
 
 export interface ServiceDependencies {
+  /** In-process news of committed events (the webhook relay listens); default: a new one. */
+  eventsWritten?: EventsWritten;
   dataSource: DataSource;
   clock: Clock;
   operatorApiKey: string;
@@ -59,6 +69,9 @@ export interface ServiceDependencies {
   dispatchSettings: DispatchSettings;
   /** DNS TXT lookups for domain proofs (R12). */
   lookupTxt: TxtLookup;
+  /** Address lookups of webhook targets, and which targets are allowed (R11, SSRF). */
+  resolveHost: ResolveHost;
+  webhookTargets: TargetRules;
   log: Logger;
   /** How the event feed reads the table (Config.subscriptions). */
   feed?: FeedSettings;
@@ -66,7 +79,7 @@ export interface ServiceDependencies {
 
 export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey, d.apiKeyCacheMs);
-  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log);
+  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, d.eventsWritten ?? new EventsWritten());
   const unitOfWork = new UnitOfWork(dispatch);
   const planner = new InvitationPlanner();
   const reviews = new ReviewService(d.clock, planner, unitOfWork);
@@ -84,10 +97,12 @@ export function createServices(d: ServiceDependencies): Services {
     imports: new ImportService(registrations),
     queries,
     dispatch,
+    eventsWritten: dispatch.eventsWritten,
     verification: new VerificationService(d.dataSource, d.clock, planner),
     testClocks: new TestClockService(d.dataSource, d.clock, dispatch),
     subscriptions: new EventSubscriptions(eventFeed, queries),
     eventFeed,
+    webhooks: new WebhookService(d.clock, d.resolveHost, d.webhookTargets),
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
     scopeOf: (principal) => new TenantScope(principal.tenantId, d.dataSource.manager, principal.tenant, partnerOf(principal)),
   };

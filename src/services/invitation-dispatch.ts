@@ -16,6 +16,7 @@ import { markSendFailedForGood } from "../sql/markSendFailedForGood.js";
 import { markSent } from "../sql/markSent.js";
 import { reclaimLapsed } from "../sql/reclaimLapsed.js";
 import type { Clock } from "./clock.js";
+import { EventsWritten } from "./events-written.js";
 import { recordEvent, recordEvents, SYSTEM } from "./history.js";
 import type { AfterCommit, InvitationJobs } from "./invitation-jobs.js";
 import { generateLinkToken, hashLinkToken } from "./link-token.js";
@@ -56,6 +57,8 @@ export class InvitationDispatch {
     private readonly jobs: InvitationJobs,
     private readonly settings: DispatchSettings,
     private readonly log: Logger,
+    /** Told after every commit that wrote events (the webhook relay of this process listens). */
+    readonly eventsWritten = new EventsWritten(),
   ) {}
 
   private get manager(): EntityManager {
@@ -68,6 +71,7 @@ export class InvitationDispatch {
    * one job per distinct send time.
    */
   async afterCommit(tenant: Tenant, after: AfterCommit): Promise<void> {
+    this.eventsWritten.notify(); // every use case writes its history; a hint, so a no-op one costs nothing
     if (after.bulk && !tenant.sandbox) {
       const times = new Map<number, Date>();
       if (after.sendNow.length) times.set(0, this.clock.now());
@@ -205,6 +209,7 @@ export class InvitationDispatch {
       this.log.info({ invitationId: claim.id, tenantId: tenant.id }, "invitation mailed, but no longer this claim's (cancelled, replaced or re-claimed): its link does not work");
       return "cancelled";
     }
+    this.eventsWritten.notify();
     this.log.info({ invitationId: claim.id, tenantId: tenant.id, attempts: claim.attempts }, "invitation sent");
     return "sent";
   }
@@ -289,6 +294,9 @@ export class InvitationDispatch {
         }),
       );
       return expired.length;
+    }).then((count) => {
+      if (count) this.eventsWritten.notify();
+      return count;
     });
   }
 

@@ -15,6 +15,8 @@ import {
   User,
   UserTemplate,
   VerifiedDomain,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from "../entities/index.js";
 import { Tenant } from "../entities/tenant.js";
 import { notFound } from "../errors.js";
@@ -145,7 +147,8 @@ export class TenantScope {
 }
 
 /** The tenant's own tables, not a hire's: a partner reads them whole (it registers with the templates). */
-const TENANT_WIDE: readonly EntityTarget<ObjectLiteral>[] = [Tenant, ApiKey, UserTemplate, EmploymentTemplate, VerifiedDomain, ReviewStep, RateLimitCounter];
+// webhook endpoints and their deliveries are HR_ADMIN's alone (R11): no partner's key reaches them
+const TENANT_WIDE: readonly EntityTarget<ObjectLiteral>[] = [Tenant, ApiKey, UserTemplate, EmploymentTemplate, VerifiedDomain, ReviewStep, RateLimitCounter, WebhookEndpoint, WebhookDelivery];
 
 /**
  * How the rows of each hire table reach the Employee whose `registeredByPartner` says which partner

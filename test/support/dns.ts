@@ -7,6 +7,8 @@ export interface TestDns {
   servers: string;
   /** The TXT records at `name` from now on (each a value; a long one is sent in 255-byte pieces, as DNS does). */
   setTxt(name: string, values: string[]): void;
+  /** The A and AAAA records at `name` from now on (IPv4 and IPv6 addresses; TTL 0, so nobody caches them). */
+  setAddresses(name: string, addresses: string[]): void;
   /** From now on, queries for `name` get no answer at all (a name server that does not answer). */
   silence(name: string): void;
   /** The names asked for, in arrival order (lower-case). */
@@ -22,6 +24,7 @@ const NXDOMAIN = 3;
  */
 export async function startTestDns(): Promise<TestDns> {
   const txt = new Map<string, string[]>();
+  const hosts = new Map<string, string[]>();
   const silent = new Set<string>();
   const queries: string[] = [];
   const socket = createSocket("udp4");
@@ -38,14 +41,19 @@ export async function startTestDns(): Promise<TestDns> {
     queries.push(name);
     if (silent.has(name)) return;
     const values = txt.get(name);
+    const addresses = hosts.get(name);
     const answers: dnsPacket.Answer[] =
       values && question.type === "TXT"
         ? values.map((value) => ({ type: "TXT", name: question.name, ttl: 60, class: "IN", data: piecesOf(value) }))
-        : [];
+        : addresses && (question.type === "A" || question.type === "AAAA")
+          ? addresses
+              .filter((a) => (question.type === "A") === !a.includes(":"))
+              .map((a) => ({ type: question.type as "A" | "AAAA", name: question.name, ttl: 0, class: "IN" as const, data: a }))
+          : [];
     const response = dnsPacket.encode({
       type: "response",
       id: query.id,
-      flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (values ? 0 : NXDOMAIN),
+      flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (values || addresses ? 0 : NXDOMAIN),
       questions: query.questions,
       answers,
     });
@@ -59,6 +67,7 @@ export async function startTestDns(): Promise<TestDns> {
   return {
     servers: `127.0.0.1:${port}`,
     setTxt: (name, values) => void txt.set(name.toLowerCase(), values),
+    setAddresses: (name, addresses) => void hosts.set(name.toLowerCase(), addresses),
     silence: (name) => void silent.add(name.toLowerCase()),
     queries,
     close: () => new Promise((resolve) => socket.close(() => resolve())),
