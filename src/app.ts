@@ -167,6 +167,7 @@ export class App {
       });
       // at stop, the WebSocket connections close (1001) with the HTTP server's (Apollo's "subscriptions" recipe)
       this.apollo.addPlugin({ serverWillStart: async () => ({ drainServer: async () => void (await subscriptions.dispose()) }) });
+      this.services.eventsWritten.on(() => this.services.eventFeed.kick()); // this process's own changes reach its subscribers at once
       await this.apollo.start();
     }
     const probes = {
