@@ -4,6 +4,7 @@ import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/in
 import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
 import { cancelInvitation } from "../sql/cancelInvitation.js";
 import { cancelInvitations } from "../sql/cancelInvitations.js";
+import { pointEmploymentsAt } from "../sql/pointEmploymentsAt.js";
 import { relinkAccount } from "../sql/relinkAccount.js";
 import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
 import { closedReason } from "../domain/invitation-states.js";
@@ -120,7 +121,7 @@ export class InvitationPlanner {
    * resend for many employments at once (a bulk resend): each gets a new invitation due now, every
    * earlier link stops working. The sends are queued on `after` as due now, so that a bulk `after`
    * hands them to the burst (one job for the tenant), not one send each. One statement per table
-   * for the batch, one UPDATE per employment. The caller holds the employments' locks.
+   * for the batch. The caller holds the employments' locks.
    */
   async resendMany(manager: EntityManager, hires: readonly { employment: Employment; user: User; email: string }[], now: Date, after: AfterCommit): Promise<void> {
     if (hires.length === 0) return;
@@ -128,10 +129,8 @@ export class InvitationPlanner {
     await cancelInvitations(manager, { invitationIds: current, now });
     const invitations = hires.map((h) => newInvitation(h.employment, h.user, h.email, now, now));
     await manager.insert(Invitation, invitations);
-    for (const [i, { employment }] of hires.entries()) {
-      employment.currentInvitationId = invitations[i]!.id;
-      await manager.update(Employment, { id: employment.id }, { currentInvitationId: employment.currentInvitationId });
-    }
+    hires.forEach(({ employment }, i) => (employment.currentInvitationId = invitations[i]!.id));
+    await pointEmploymentsAt(manager, { tenantId: hires[0]!.employment.tenantId, current: hires.map(({ employment }) => ({ employmentId: employment.id, invitationId: employment.currentInvitationId! })) });
     after.sendNow.push(...invitations.map((invitation) => invitation.id));
   }
 
