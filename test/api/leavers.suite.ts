@@ -76,6 +76,21 @@ export function leaversSuite(label: string, environment: Environment): void {
       return id;
     };
 
+    test("the schema has endEmployment, Employment.endDate/disconnectAt and ConnectStatus.DISCONNECTED (contract next/lifecycle.graphql)", async () => {
+      const names = async (type: string) => {
+        const { data } = await t.gql(`query($n: String!) { __type(name: $n) { enumValues { name } fields { name args { name type { name kind } } } } }`, { n: type });
+        return data.__type;
+      };
+      const mutation = (await names("Mutation")).fields.find((f: { name: string }) => f.name === "endEmployment");
+      assert.deepEqual(mutation.args.map((a: { name: string }) => a.name).sort(), ["employmentId", "endDate"]);
+      assert.ok((await names("Employment")).fields.some((f: { name: string }) => f.name === "endDate"));
+      assert.ok((await names("Employment")).fields.some((f: { name: string }) => f.name === "disconnectAt"));
+      assert.ok((await names("ConnectStatus")).enumValues.some((v: { name: string }) => v.name === "DISCONNECTED"));
+      const input = await t.gql(`query { __type(name: "RegisterHireInput") { inputFields { name type { kind } } } }`);
+      const endDate = input.data.__type.inputFields.find((f: { name: string }) => f.name === "endDate");
+      assert.notEqual(endDate?.type.kind, "NON_NULL", "an optional input field: non-breaking");
+    });
+
     test("end date 2026-03-24, N = 5 (the default), Europe/Stockholm: removed at 2026-03-30 00:00+02:00, across the DST change — not a moment before", async () => {
       const tenant = await leaverTenant();
       const hire = await connectedHire(tenant);
