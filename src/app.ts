@@ -19,6 +19,7 @@ import { RateLimits } from "./http/rate-limits.js";
 import { defaultIdempotencySettings, idempotency, type IdempotencySettings } from "./http/idempotency.js";
 import { createHttpApp } from "./http/server.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
+import { registerLeaverGauges } from "./metrics/leaver-gauges.js";
 import { AgendaRemovalJobs, defineLeaverJobs, scheduleRemovalSweep } from "./jobs/leaver.jobs.js";
 import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
 import { instrumentMailer } from "./mail/instrumented-mailer.js";
@@ -107,6 +108,7 @@ export class App {
       const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log, timeouts: { sendMs: config.smtpSendTimeoutMs } }), metrics);
       const clock = options.clock ?? new Clock();
       registerInvitationGauges(metrics, dataSource, clock, log);
+      registerLeaverGauges(metrics, dataSource, clock, log);
       const services = createServices({
         dataSource,
         clock,

@@ -431,11 +431,19 @@ export function leaversSuite(label: string, environment: Environment): void {
         const hire = await connectedHireLive(tenant);
         await end(tenant, hire, "2026-03-24"); // its job is due in nine days of real time
         clock.setNow(new Date("2026-03-30T08:00:00Z"));
+        assert.ok((await removalLag()) >= 10 * 3600, "/metrics shows the removal waiting since 2026-03-29T22:00Z");
         assert.ok((await t.app.services.leavers.sweep()) >= 1);
+        assert.equal(await removalLag(), 0);
         await t.app.services.leavers.sweep();
         assert.equal(await status(tenant, hire), "DISCONNECTED");
         assert.equal(kinds(await employment(tenant, hire.employmentId), "DISCONNECTED").length, 1);
       });
+
+      const removalLag = async () => {
+        const response = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${t.operatorKey}` } });
+        const match = /^onboarding_removal_lag_seconds (\S+)$/m.exec(await response.text());
+        return Number(match?.[1]);
+      };
 
       /** A live tenant's domain needs a DNS proof: its hire is connected by the mailed link instead. */
       const connectedHireLive = async (tenant: HrTenant): Promise<Hire> => {
