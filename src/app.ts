@@ -20,6 +20,7 @@ import { defaultIdempotencySettings, idempotency, type IdempotencySettings } fro
 import { createHttpApp } from "./http/server.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
 import { AgendaInvitationJobs, defaultJobTuning, defineInvitationJobs, scheduleSweep, type JobTuning } from "./jobs/invitation.jobs.js";
+import { registerLeaverGauges } from "./metrics/leaver-gauges.js";
 import { AgendaRemovalJobs, defineLeaverJobs, scheduleRemovalSweep } from "./jobs/leaver.jobs.js";
 import { openJobStore, pingJobStore, type JobStore } from "./jobs/job-store.js";
 import { instrumentMailer } from "./mail/instrumented-mailer.js";
@@ -118,6 +119,7 @@ export class App {
       const clock = options.clock ?? new Clock();
       const resolveHost = createResolveHost(config.dnsServers);
       registerInvitationGauges(metrics, dataSource, clock, log);
+      registerLeaverGauges(metrics, dataSource, clock, log);
       const services = createServices({
         dataSource,
         clock,

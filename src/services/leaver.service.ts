@@ -179,7 +179,9 @@ export class LeaverService {
   /**
    * One due removal, in one transaction under the locks of all the employee's employments (id order,
    * as every change of several) and then of the account: marks it done, and removes the link unless
-   * another employment of the employee still needs it (needsLink). The DISCONNECTED event is
+   * another employment of the employee still needs it (needsLink, read again once the account is
+   * locked). A rehire that links to this account must lock it as well (lockConnectAccount), whether or
+   * not it was linked: then the two run one after the other. The DISCONNECTED event is
    * written with the change, dated at disconnectAt.
    */
   async removeOne(tenant: Tenant, removal: DueRemoval): Promise<RemovalOutcome> {
@@ -195,7 +197,10 @@ export class LeaverService {
       const user = await manager.findOneBy(User, { employeeId, tenantId });
       const account = user ? await lockConnectAccount(manager, { tenantId, userId: user.id }) : null;
       if (!account || account.disconnectedAt !== null) return "nothing-linked";
-      const keptFor = employments.find((other) => other.id !== employment.id && needsLink(other, now));
+      // read again under the account's lock: a rehire that links this account (it locks the account too,
+      // src/sql/lockConnectAccount.ts) committed its new employment before, or sees the link removed after
+      const current = await lockEmploymentsOfEmployee(manager, { tenantId, partner: null, employeeId });
+      const keptFor = current.find((other) => other.id !== employment.id && needsLink(other, now));
       if (keptFor) {
         this.log.info({ tenantId, employmentId: employment.id, keptFor: keptFor.id }, "removal due, the link kept: another employment of the employee still needs it");
         return "kept";

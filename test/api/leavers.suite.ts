@@ -76,6 +76,21 @@ export function leaversSuite(label: string, environment: Environment): void {
       return id;
     };
 
+    test("the schema has endEmployment, Employment.endDate/disconnectAt and ConnectStatus.DISCONNECTED (contract next/lifecycle.graphql)", async () => {
+      const names = async (type: string) => {
+        const { data } = await t.gql(`query($n: String!) { __type(name: $n) { enumValues { name } fields { name args { name type { name kind } } } } }`, { n: type });
+        return data.__type;
+      };
+      const mutation = (await names("Mutation")).fields.find((f: { name: string }) => f.name === "endEmployment");
+      assert.deepEqual(mutation.args.map((a: { name: string }) => a.name).sort(), ["employmentId", "endDate"]);
+      assert.ok((await names("Employment")).fields.some((f: { name: string }) => f.name === "endDate"));
+      assert.ok((await names("Employment")).fields.some((f: { name: string }) => f.name === "disconnectAt"));
+      assert.ok((await names("ConnectStatus")).enumValues.some((v: { name: string }) => v.name === "DISCONNECTED"));
+      const input = await t.gql(`query { __type(name: "RegisterHireInput") { inputFields { name type { kind } } } }`);
+      const endDate = input.data.__type.inputFields.find((f: { name: string }) => f.name === "endDate");
+      assert.notEqual(endDate?.type.kind, "NON_NULL", "an optional input field: non-breaking");
+    });
+
     test("end date 2026-03-24, N = 5 (the default), Europe/Stockholm: removed at 2026-03-30 00:00+02:00, across the DST change — not a moment before", async () => {
       const tenant = await leaverTenant();
       const hire = await connectedHire(tenant);
@@ -416,11 +431,19 @@ export function leaversSuite(label: string, environment: Environment): void {
         const hire = await connectedHireLive(tenant);
         await end(tenant, hire, "2026-03-24"); // its job is due in nine days of real time
         clock.setNow(new Date("2026-03-30T08:00:00Z"));
+        assert.ok((await removalLag()) >= 10 * 3600, "/metrics shows the removal waiting since 2026-03-29T22:00Z");
         assert.ok((await t.app.services.leavers.sweep()) >= 1);
+        assert.equal(await removalLag(), 0);
         await t.app.services.leavers.sweep();
         assert.equal(await status(tenant, hire), "DISCONNECTED");
         assert.equal(kinds(await employment(tenant, hire.employmentId), "DISCONNECTED").length, 1);
       });
+
+      const removalLag = async () => {
+        const response = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${t.operatorKey}` } });
+        const match = /^onboarding_removal_lag_seconds (\S+)$/m.exec(await response.text());
+        return Number(match?.[1]);
+      };
 
       /** A live tenant's domain needs a DNS proof: its hire is connected by the mailed link instead. */
       const connectedHireLive = async (tenant: HrTenant): Promise<Hire> => {
