@@ -15,6 +15,8 @@ import { InvitationDispatch, type DispatchSettings } from "./invitation-dispatch
 import type { InvitationJobs } from "./invitation-jobs.js";
 import { InvitationPlanner } from "./invitation-planner.js";
 import { RegistrationService } from "./registration.service.js";
+import { ReminderDispatch } from "./reminder-dispatch.js";
+import { SmtpBreaker } from "./send-window.js";
 import { UnitOfWork } from "./unit-of-work.js";
 import { TenantScope } from "./tenant-scope.js";
 import { TenantService } from "./tenant.service.js";
@@ -34,6 +36,8 @@ export interface Services {
   queries: HireQueries;
   /** The worker's side of the invitations: sends, expiries, the sweep. */
   dispatch: InvitationDispatch;
+  /** R10: the reminders of unused links (jobs, the sweep's part, test clocks). */
+  reminders: ReminderDispatch;
   verification: VerificationService;
   testClocks: TestClockService;
   /** The data of one tenant, and nothing else: every hire of it. */
@@ -58,7 +62,9 @@ export interface ServiceDependencies {
 
 export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey, d.apiKeyCacheMs);
-  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log);
+  const breaker = new SmtpBreaker();
+  const reminders = new ReminderDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, breaker);
+  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, reminders, breaker);
   const unitOfWork = new UnitOfWork(dispatch);
   const planner = new InvitationPlanner();
   const reviews = new ReviewService(d.clock, planner, unitOfWork);
@@ -66,7 +72,7 @@ export function createServices(d: ServiceDependencies): Services {
   return {
     clock: d.clock,
     apiKeys,
-    tenants: new TenantService(d.dataSource, d.clock, apiKeys, dispatch),
+    tenants: new TenantService(d.dataSource, d.clock, apiKeys, reminders),
     catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),
@@ -74,8 +80,9 @@ export function createServices(d: ServiceDependencies): Services {
     imports: new ImportService(registrations),
     queries: new HireQueries(d.clock),
     dispatch,
+    reminders,
     verification: new VerificationService(d.dataSource, d.clock, planner),
-    testClocks: new TestClockService(d.dataSource, d.clock, dispatch),
+    testClocks: new TestClockService(d.dataSource, d.clock, dispatch, reminders),
     scope: (tenantId, tenant) => new TenantScope(tenantId, d.dataSource.manager, tenant),
     scopeOf: (principal) => new TenantScope(principal.tenantId, d.dataSource.manager, principal.tenant, partnerOf(principal)),
   };

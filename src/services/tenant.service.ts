@@ -6,7 +6,7 @@ import { Tenant } from "../entities/tenant.js";
 import { badInput, notFound } from "../errors.js";
 import type { ApiKeyService } from "./api-key.service.js";
 import type { Clock } from "./clock.js";
-import type { InvitationDispatch } from "./invitation-dispatch.js";
+import type { ReminderDispatch } from "./reminder-dispatch.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
 
@@ -26,7 +26,7 @@ export class TenantService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly apiKeys: ApiKeyService,
-    private readonly dispatch: InvitationDispatch,
+    private readonly reminders: ReminderDispatch,
   ) {}
 
   /** A new customer company and its first HR_ADMIN key, in one transaction. */
@@ -76,7 +76,7 @@ export class TenantService {
       return tenant;
     });
     // R10: reminders follow the setting in force when they are looked for; the jobs are only triggers at the new times
-    if (changes.reminderDaysBeforeExpiry !== undefined) await this.dispatch.replanReminders(tenantId).catch(() => undefined);
+    if (changes.reminderDaysBeforeExpiry !== undefined) await this.reminders.replan(tenantId).catch(() => undefined);
     return saved;
   }
 

@@ -9,6 +9,7 @@ import { moveTestClock } from "../sql/moveTestClock.js";
 import { nextDueInstant } from "../sql/nextDueInstant.js";
 import type { Clock } from "./clock.js";
 import type { InvitationDispatch } from "./invitation-dispatch.js";
+import type { ReminderDispatch } from "./reminder-dispatch.js";
 import type { TenantScope } from "./tenant-scope.js";
 
 /** How long (real time) an advance holds the test clock between two renewals; a crashed one frees it after that. */
@@ -28,6 +29,7 @@ export class TestClockService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly dispatch: InvitationDispatch,
+    private readonly reminders: ReminderDispatch,
   ) {}
 
   async advance(scope: TenantScope, to: Date): Promise<Tenant> {
@@ -54,7 +56,7 @@ export class TestClockService {
         if (next.getTime() > tenant.testClockNow!.getTime()) await this.move(tenant, holder, next);
         const sent = await this.dispatch.sendDue(tenant, { breaker: false });
         const expired = await this.dispatch.expireDue(tenant.id);
-        const reminded = await this.dispatch.remindDue(tenant, { breaker: false });
+        const reminded = await this.reminders.remindDue(tenant, { breaker: false });
         if (sent === 0 && expired === 0 && reminded === 0) {
           // a send in flight (a request's own, right after its commit) is due now: let it finish
           await sleep(POLL_MS);
