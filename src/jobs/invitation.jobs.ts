@@ -43,7 +43,7 @@ export function defineInvitationJobs(agenda: Agenda, services: Services, tuning:
     async (job) => void (await services.dispatch.deliverDue(job.attrs.data.tenantId, () => job.touch())),
     { ...options, lockLimit: 1 },
   );
-  agenda.define<TenantJobData>(REMIND_DUE_INVITATIONS, async (job) => void (await services.dispatch.remindDueOf(job.attrs.data.tenantId, () => job.touch())), { ...options, lockLimit: 1 });
+  agenda.define<TenantJobData>(REMIND_DUE_INVITATIONS, async (job) => void (await services.reminders.remindDueOf(job.attrs.data.tenantId, () => job.touch())), { ...options, lockLimit: 1 });
   agenda.define<TenantJobData>(EXPIRE_DUE_INVITATIONS, async (job) => void (await services.dispatch.expireDue(job.attrs.data.tenantId)), options);
   agenda.define<InvitationJobData>(EXPIRE_INVITATION, async (job) => void (await services.dispatch.expire(job.attrs.data.invitationId)), options);
   agenda.define(SWEEP_INVITATIONS, async () => void (await services.dispatch.sweep()), { ...options, concurrency: 1 });

@@ -20,6 +20,8 @@ import { InvitationPlanner } from "./invitation-planner.js";
 import type { RemovalJobs } from "./leaver-jobs.js";
 import { LeaverService } from "./leaver.service.js";
 import { RegistrationService } from "./registration.service.js";
+import { ReminderDispatch } from "./reminder-dispatch.js";
+import { SmtpBreaker } from "./send-window.js";
 import { UnitOfWork } from "./unit-of-work.js";
 import { TenantScope } from "./tenant-scope.js";
 import { TenantService } from "./tenant.service.js";
@@ -48,6 +50,8 @@ export interface Services {
   dispatch: InvitationDispatch;
   /** In-process news that events were committed. */
   eventsWritten: EventsWritten;
+  /** R10: the reminders of unused links (jobs, the sweep's part, test clocks). */
+  reminders: ReminderDispatch;
   verification: VerificationService;
   testClocks: TestClockService;
   /** HR's webhook endpoints and their delivery log (R11). */
@@ -87,7 +91,9 @@ export interface ServiceDependencies {
 
 export function createServices(d: ServiceDependencies): Services {
   const apiKeys = new ApiKeyService(d.dataSource, d.clock, d.operatorApiKey, d.apiKeyCacheMs);
-  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, d.eventsWritten ?? new EventsWritten());
+  const breaker = new SmtpBreaker();
+  const reminders = new ReminderDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, breaker);
+  const dispatch = new InvitationDispatch(d.dataSource, d.clock, d.mailer, d.jobs, d.dispatchSettings, d.log, reminders, breaker, d.eventsWritten ?? new EventsWritten());
   const unitOfWork = new UnitOfWork(dispatch);
   const leavers = new LeaverService(d.dataSource, d.clock, unitOfWork, d.removalJobs ?? null, d.log);
   const planner = new InvitationPlanner();
@@ -98,7 +104,7 @@ export function createServices(d: ServiceDependencies): Services {
   return {
     clock: d.clock,
     apiKeys,
-    tenants: new TenantService(d.dataSource, d.clock, apiKeys, leavers, dispatch),
+    tenants: new TenantService(d.dataSource, d.clock, apiKeys, leavers, reminders),
     catalog: new CatalogService(d.clock, d.lookupTxt, d.log),
     registrations,
     hires: new HireService(d.clock, planner, unitOfWork),
@@ -109,8 +115,9 @@ export function createServices(d: ServiceDependencies): Services {
     queries,
     dispatch,
     eventsWritten: dispatch.eventsWritten,
+    reminders,
     verification: new VerificationService(d.dataSource, d.clock, planner),
-    testClocks: new TestClockService(d.dataSource, d.clock, dispatch, leavers),
+    testClocks: new TestClockService(d.dataSource, d.clock, dispatch, leavers, reminders),
     webhooks: new WebhookService(d.clock, d.resolveHost, d.webhookTargets),
     subscriptions: new EventSubscriptions(eventFeed, queries),
     eventFeed,

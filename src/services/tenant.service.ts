@@ -8,7 +8,7 @@ import type { ApiKeyService } from "./api-key.service.js";
 import type { Clock } from "./clock.js";
 import { inTransaction } from "../db/transaction.js";
 import type { LeaverService } from "./leaver.service.js";
-import type { InvitationDispatch } from "./invitation-dispatch.js";
+import type { ReminderDispatch } from "./reminder-dispatch.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
 
@@ -29,7 +29,7 @@ export class TenantService {
     private readonly clock: Clock,
     private readonly apiKeys: ApiKeyService,
     private readonly leavers: LeaverService,
-    private readonly dispatch: InvitationDispatch,
+    private readonly reminders: ReminderDispatch,
   ) {}
 
   /** A new customer company and its first HR_ADMIN key, in one transaction. */
@@ -86,7 +86,7 @@ export class TenantService {
     });
     if (replanned.length) await this.leavers.afterPlanned(tenant, replanned, now);
     // R10: reminders follow the setting in force when they are looked for; the jobs are only triggers at the new times
-    if (changes.reminderDaysBeforeExpiry !== undefined) await this.dispatch.replanReminders(tenantId).catch(() => undefined);
+    if (changes.reminderDaysBeforeExpiry !== undefined) await this.reminders.replan(tenantId).catch(() => undefined);
     return tenant;
   }
 

@@ -10,6 +10,7 @@ import { nextDueInstant } from "../sql/nextDueInstant.js";
 import type { Clock } from "./clock.js";
 import type { InvitationDispatch } from "./invitation-dispatch.js";
 import type { LeaverService } from "./leaver.service.js";
+import type { ReminderDispatch } from "./reminder-dispatch.js";
 import type { TenantScope } from "./tenant-scope.js";
 
 /** How long (real time) an advance holds the test clock between two renewals; a crashed one frees it after that. */
@@ -30,6 +31,7 @@ export class TestClockService {
     private readonly clock: Clock,
     private readonly dispatch: InvitationDispatch,
     private readonly leavers: LeaverService,
+    private readonly reminders: ReminderDispatch,
   ) {}
 
   async advance(scope: TenantScope, to: Date): Promise<Tenant> {
@@ -57,7 +59,7 @@ export class TestClockService {
         const sent = await this.dispatch.sendDue(tenant, { breaker: false });
         const expired = await this.dispatch.expireDue(tenant.id);
         const removed = await this.leavers.removeDue(tenant.id); // R9: leavers' links
-        const reminded = await this.dispatch.remindDue(tenant, { breaker: false });
+        const reminded = await this.reminders.remindDue(tenant, { breaker: false });
         if (sent === 0 && expired === 0 && removed === 0 && reminded === 0) {
           // a send in flight (a request's own, right after its commit) is due now: let it finish
           await sleep(POLL_MS);

@@ -247,7 +247,7 @@ export function remindersSuite(label: string, environment: Environment): void {
           seen = await employment(tenant, hire.employment.id);
         }
         assert.ok(seen.invitation.remindedAt >= "2026-03-26T08:00:00.000Z", seen.invitation.remindedAt);
-        await Promise.all([t.app.services.dispatch.remindDueOf(tenant.id), t.app.services.dispatch.remindDueOf(tenant.id), t.app.services.dispatch.sweep()]);
+        await Promise.all([t.app.services.reminders.remindDueOf(tenant.id), t.app.services.reminders.remindDueOf(tenant.id), t.app.services.dispatch.sweep()]);
         assert.equal(mailsTo(smtp, email).length, 2, "once");
         assert.equal((await linkInfo(tokenMailedTo(smtp, email))).state, "VALID");
       });
@@ -264,7 +264,7 @@ export function remindersSuite(label: string, environment: Environment): void {
           const firstToken = tokenMailedTo(smtp, email);
           for (let i = 0; i < 50 && (await employment(tenant, hire.employment.id)).invitation.status !== "SENT"; i++) await new Promise((r) => setTimeout(r, 20));
           clock.setNow(new Date("2026-03-26T08:30:00Z")); // the reminder is due
-          const [verified] = await Promise.all([t.gql(VERIFY, { token: firstToken }), t.app.services.dispatch.remindDueOf(tenant.id)]);
+          const [verified] = await Promise.all([t.gql(VERIFY, { token: firstToken }), t.app.services.reminders.remindDueOf(tenant.id)]);
           const seen = await employment(tenant, hire.employment.id);
           if (verified.data?.verifyInvitation) {
             outcomes.verified++;
@@ -294,8 +294,8 @@ export function remindersSuite(label: string, environment: Environment): void {
         const sentUntil = Date.now() + 30_000;
         while (emails.some((e) => mailsTo(smtp, e).length < 1) && Date.now() < sentUntil) await new Promise((r) => setTimeout(r, 100));
         clock.setNow(new Date("2026-03-26T09:00:00Z")); // an hour past the reminders' 09:00: jobs, the sweep and these all race
-        const dispatch = t.app.services.dispatch;
-        await Promise.all([dispatch.remindDueOf(tenant.id), dispatch.remindDueOf(tenant.id), dispatch.sweep(), dispatch.remindDueOf(tenant.id), dispatch.sweep()]);
+        const { dispatch, reminders } = t.app.services;
+        await Promise.all([reminders.remindDueOf(tenant.id), reminders.remindDueOf(tenant.id), dispatch.sweep(), reminders.remindDueOf(tenant.id), dispatch.sweep()]);
         const doneUntil = Date.now() + 30_000;
         while (emails.some((e) => mailsTo(smtp, e).length < 2) && Date.now() < doneUntil) await new Promise((r) => setTimeout(r, 100));
         await dispatch.sweep();
