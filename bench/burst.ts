@@ -2,7 +2,7 @@
 // local SMTP server that counts what it accepts.
 //   npm run build && node dist/bench/burst.js [N]      (default 5 000; needs MariaDB, PostgreSQL, Redis)
 //   BENCH_JOBS=redis   the job store on Redis (a fresh key prefix) instead of a fresh PostgreSQL database
-//   BENCH_PHASES=inproc,bare,pickup,procs,relay   run only some of the parts
+//   BENCH_PHASES=inproc,bare,webhooks,pickup,procs,relay   run only some of the parts
 //   BENCH_TENANTS=5   over how many tenants (zones) the hires are spread, 1 to 5
 //   BENCH_SMTP_DELAY_MS=50   the SMTP server answers each message that much later (a distant relay)
 //   BENCH_PROFILE=burst.cpuprofile   a CPU profile of part 1's burst (this process's main thread)
@@ -12,7 +12,9 @@
 //     time from due until the last mail is accepted, the first mail's delay, mails/s, and where the
 //     time went (job pick-up, SMTP hand-over, event loop, CPU by process);
 //  2. the same N messages (invitationMail, same size and shape) sent by bare pooled nodemailer to the
-//     same server, and the ratio;
+//     same server, and the ratio; with `webhooks`, part 1 again with one webhook endpoint per tenant
+//     on a local receiver (every event type): the ratio again, and the lag from each invitation.sent
+//     event to its webhook's arrival (p50, p99, max);
 //  3. how soon a worker starts a job due now, with and without the job store's notifications;
 //  4. the service as separate processes (dist/src/main.js, or BENCH_ENTRY=fixture
 //     dist/test/fixtures/service-process.js) in real time: one ROLE=api process imports hires whose
@@ -60,6 +62,7 @@ import {
 } from "./support/burst.js";
 import { startProfiler } from "./support/profile.js";
 import { startSmtpSink, type SmtpSink, type SinkStats } from "./support/smtp-sink.js";
+import { startWebhookSink } from "./support/webhook-sink.js";
 
 const N = Number(process.argv[2] ?? 5000);
 const phases = new Set((process.env.BENCH_PHASES ?? "inproc,bare,pickup,procs,relay").split(","));
@@ -97,17 +100,26 @@ interface InProcessResult {
   firstMs: number;
 }
 
-async function inProcess(sink: SmtpSink): Promise<InProcessResult> {
+async function inProcess(sink: SmtpSink, options: { webhooks?: boolean } = {}): Promise<InProcessResult> {
   const db = await freshMariaDb();
   const jobs = await freshJobStore();
   const clock = new Clock();
-  const app = await startInProcess(serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url }), clock);
+  const hooks = options.webhooks ? await startWebhookSink() : null;
+  const app = await startInProcess(serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url }, hooks ? { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" } : {}), clock);
   try {
     const pickups: number[] = [];
     (app.agenda as Agenda).on(`start:${SEND_DUE_INVITATIONS}`, () => pickups.push(Date.now()));
     const sweeps: number[] = [];
     (app.agenda as Agenda).on(`start:${SWEEP_INVITATIONS}`, () => sweeps.push(Date.now()));
-    const burst = await prepareBurst(app, clock, N);
+    let tenants: Awaited<ReturnType<typeof createTenants>> | undefined;
+    if (hooks) {
+      const gql = gqlAt(app.url);
+      tenants = await createTenants(gql);
+      for (const tenant of tenants) await gql(`mutation($url: String!) { createWebhookEndpoint(input: { url: $url }) { secret } }`, { url: hooks.url }, tenant.key);
+    }
+    // with webhooks, the import's events (registered, scheduled) are delivered before the burst begins
+    const afterImport = hooks ? () => hooks.waitFor("invitation.scheduled", N, TIMEOUT_MS) : undefined;
+    const burst = await prepareBurst(app, clock, N, { tenants, afterImport });
     await sink.reset();
     await sleep(burst.dueAt - Date.now() - 100);
     // from here to the last mail: the burst alone
@@ -130,7 +142,18 @@ async function inProcess(sink: SmtpSink): Promise<InProcessResult> {
     const sum = mail.find((v) => v.metricName === "onboarding_mail_send_seconds_sum" && v.labels.outcome === "sent")?.value ?? 0;
     const count = mail.find((v) => v.metricName === "onboarding_mail_send_seconds_count" && v.labels.outcome === "sent")?.value ?? 0;
 
-    console.log(`\n1. The service in this process (ROLE=all), ${ZONES.length} tenants, due at one instant (08:00Z = 09:00 local in ${ZONES.join(", ")})`);
+    let lag: string | null = null;
+    if (hooks) {
+      await hooks.waitFor("invitation.sent", N, TIMEOUT_MS);
+      // from the event (its instant on the app's clock, in real time) to its webhook's arrival; the first arrival of each id
+      const first = new Map<string, number>();
+      for (const w of hooks.arrived) if (w.type === "invitation.sent" && !first.has(w.id)) first.set(w.id, w.arrivedAt - clock.toSystemTime(w.at).getTime());
+      const lags = [...first.values()].sort((a, b) => a - b);
+      const at = (q: number) => lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)]!;
+      lag = `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${lags.at(-1)} ms over ${lags.length} events`;
+    }
+
+    console.log(`\n1${hooks ? "w" : ""}. The service in this process (ROLE=all), ${ZONES.length} tenants, due at one instant (08:00Z = 09:00 local in ${ZONES.join(", ")})${hooks ? ", one webhook endpoint per tenant on a local receiver" : ""}`);
     console.log(`   import of the ${N} hires (10 h before)      ${burst.importSeconds.toFixed(2)} s (not counted)`);
     console.log(`   due → last mail accepted                  ${s(totalMs)}   ${rate(N, totalMs)}`);
     console.log(`   due → first mail accepted                 ${s(firstMs)}`);
@@ -146,9 +169,11 @@ async function inProcess(sink: SmtpSink): Promise<InProcessResult> {
     console.log(`   machine during the burst                  ${machine}`);
     console.log(`   CPU seconds during the burst              ${cpu}`);
     console.log(`   mails received twice for one hire         ${stats.duplicates}`);
+    if (lag) console.log(`   invitation.sent → its webhook arrived     ${lag}`);
     return { totalMs, firstMs };
   } finally {
     await app.stop(1000);
+    await hooks?.close();
     await db.drop();
     await jobs.drop();
   }
@@ -305,6 +330,10 @@ try {
   const baseline = phases.has("bare") ? await bare(sink) : null;
   if (ours && baseline) {
     console.log(`\n   ours vs bare nodemailer: ${(ours.totalMs / baseline.totalMs).toFixed(2)}x the time (target ≤ 2x); first mail ${s(ours.firstMs)} after due (target ≤ 2 s)`);
+  }
+  if (phases.has("webhooks")) {
+    const withHooks = await inProcess(sink, { webhooks: true });
+    if (baseline) console.log(`\n   with webhooks: ours vs bare nodemailer ${(withHooks.totalMs / baseline.totalMs).toFixed(2)}x the time${ours ? ` (without: ${(ours.totalMs / baseline.totalMs).toFixed(2)}x; target: within 10 % of it)` : ""}`);
   }
   if (phases.has("pickup")) await pickup(sink);
   // several workers, against this SMTP server and against one that answers like a distant relay

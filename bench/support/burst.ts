@@ -287,7 +287,12 @@ export interface PreparedBurst {
  * clock to this machine's time). From there on everything runs as in production at 09:00.
  * Returns the instant in this machine's time (Date.now()).
  */
-export async function prepareBurst(app: App, clock: Clock, n: number, options: { tenants?: BenchTenant[]; leadMs?: number } = {}): Promise<PreparedBurst> {
+export async function prepareBurst(
+  app: App,
+  clock: Clock,
+  n: number,
+  options: { tenants?: BenchTenant[]; leadMs?: number; afterImport?: () => Promise<void> } = {},
+): Promise<PreparedBurst> {
   const year = new Date().getUTCFullYear() + 1;
   const sendAt = new Date(Date.UTC(year, 6, 13, 8, 0, 0));
   clock.setNow(new Date(sendAt.getTime() - 10 * 3600_000));
@@ -296,6 +301,7 @@ export async function prepareBurst(app: App, clock: Clock, n: number, options: {
   const started = Date.now();
   const { emails, employeeIds } = await importHires(gql, tenants, n, `${year}-07-14`);
   const importSeconds = (Date.now() - started) / 1000;
+  await options.afterImport?.(); // e.g. the import's webhooks delivered, before the burst
 
   const plannedAt = clock.toSystemTime(sendAt).getTime();
   const jobs = (await app.agenda.queryJobs({ name: SEND_DUE_INVITATIONS })).jobs.filter((job) => job.nextRunAt && Math.abs(new Date(job.nextRunAt).getTime() - plannedAt) < 1000);

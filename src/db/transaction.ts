@@ -8,10 +8,10 @@ const ATTEMPTS = 4;
  * deadlock; the database then rolls one back, and that one runs again from the start (`work` must
  * decide on what it reads inside, as every use case here does). Any other error is the caller's.
  */
-export async function inTransaction<R>(manager: EntityManager, work: (manager: EntityManager) => Promise<R>): Promise<R> {
+export async function inTransaction<R>(manager: EntityManager, work: (manager: EntityManager) => Promise<R>, isolation?: "READ COMMITTED"): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await manager.transaction(work);
+      return await (isolation ? manager.transaction(isolation, work) : manager.transaction(work));
     } catch (error) {
       if (attempt >= ATTEMPTS || !isDeadlock(error)) throw error;
       await sleep(Math.random() * 20 * attempt);

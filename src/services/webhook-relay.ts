@@ -6,8 +6,8 @@ import { contractEvent, webhookPayload } from "../domain/events.js";
 import { nextAttempt, retryAfterMs } from "../domain/webhook-retry.js";
 import { EmploymentEvent, WebhookDelivery, WebhookEndpoint } from "../entities/index.js";
 import type { Logger } from "../log.js";
-import { claimWebhookDeliveries } from "../sql/claimWebhookDeliveries.js";
-import { fanOutEvents } from "../sql/fanOutEvents.js";
+import { anyDeliveryDue, claimWebhookDeliveries } from "../sql/claimWebhookDeliveries.js";
+import { anyEventToFanOut, fanOutEvents } from "../sql/fanOutEvents.js";
 import { disableWebhookEndpoint, finishWebhookAttempt, type AttemptOutcome } from "../sql/finishWebhookAttempt.js";
 import type { SendResult, WebhookSender } from "../webhooks/webhook-sender.js";
 import type { Clock } from "./clock.js";
@@ -25,6 +25,7 @@ export const defaultRelaySettings: RelaySettings = { pollMs: 1000, timeoutMs: 15
 
 const FAN_OUT_BATCH = 500;
 const CLAIM_BATCH = 50;
+const MIN_GAP_MS = 200;
 
 /**
  * The worker's side of webhooks (R11). The event table is the outbox: a pass fans new events out to
@@ -38,6 +39,8 @@ export class WebhookRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private waiting: NodeJS.Timeout | null = null;
+  private lastStart = 0;
   private stopped = true;
 
   constructor(
@@ -59,17 +62,31 @@ export class WebhookRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.waiting) clearTimeout(this.waiting);
     this.timer = null;
+    this.waiting = null;
     await this.running;
   }
 
-  /** A pass now, or right after the one running (events were just written). */
+  /**
+   * A pass now, or right after the one running (events were just written) — but at most one pass
+   * start per MIN_GAP_MS, so that a burst's thousand notices a second cost a few passes, not a thousand.
+   */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.waiting) return; // a pass is about to start
     if (this.running) {
       this.again = true;
       return;
     }
+    const wait = this.lastStart + MIN_GAP_MS - Date.now();
+    if (wait > 0) {
+      this.waiting = setTimeout(() => {
+        this.waiting = null;
+        this.kick();
+      }, wait);
+      return;
+    }
+    this.lastStart = Date.now();
     this.running = this.pass()
       .catch((error: unknown) => this.log.warn({ err: error }, "webhook pass failed; the next one retries"))
       .finally(() => {
@@ -83,14 +100,17 @@ export class WebhookRelay {
 
   /** Fans out every waiting event, then delivers what is due, batch after batch. */
   async pass(): Promise<void> {
-    while ((await inTransaction(this.dataSource.manager, (m) => fanOutEvents(m, { now: this.clock.now(), limit: FAN_OUT_BATCH }))) === FAN_OUT_BATCH);
+    // READ COMMITTED: MySQL then locks only the rows read, no gaps, so the inserts of new events and deliveries never wait for a pass
+    const fanOut = () => inTransaction(this.dataSource.manager, (m) => fanOutEvents(m, { now: this.clock.now(), limit: FAN_OUT_BATCH }), "READ COMMITTED");
+    // a plain read first: an idle pass is two cheap statements, no transaction (the embedded database has one session for all)
+    if (await anyEventToFanOut(this.dataSource.manager)) while ((await fanOut()) === FAN_OUT_BATCH);
     while (!this.stopped) {
       const now = this.clock.now();
+      if (!(await anyDeliveryDue(this.dataSource.manager, now))) return;
       const claim = { claimId: randomUUID(), leaseUntil: new Date(now.getTime() + this.settings.leaseMs) };
-      const claimed = await inTransaction(this.dataSource.manager, (m) => claimWebhookDeliveries(m, { now, limit: CLAIM_BATCH, ...claim }));
+      const claimed = await inTransaction(this.dataSource.manager, (m) => claimWebhookDeliveries(m, { now, limit: CLAIM_BATCH, ...claim }), "READ COMMITTED");
       if (claimed.length === 0) return;
-      await this.deliverAll(claimed);
-      if (claimed.length < CLAIM_BATCH) return; // a delivery its earlier sibling held back is due on the next pass
+      await this.deliverAll(claimed); // and claim again: a later event of a hire just delivered may go now
     }
   }
 

@@ -42,3 +42,9 @@ export async function claimWebhookDeliveries(
     .execute();
   return rows.map((r) => Object.assign(r, { leasedBy: p.claimId, leaseUntil: p.leaseUntil, attempts: r.attempts + 1, lastAttemptAt: p.now, firstAttemptAt: r.firstAttemptAt ?? p.now }));
 }
+
+/** Whether any delivery may be due (PENDING, its time come): a read without locks, to skip the claim's transaction when none is. */
+export async function anyDeliveryDue(manager: EntityManager, now: Date): Promise<boolean> {
+  const row = await manager.createQueryBuilder(WebhookDelivery, "d").select("d.id").where("d.status = 'PENDING' AND d.nextAttemptAt <= :now", { now }).limit(1).getRawOne();
+  return row !== undefined;
+}

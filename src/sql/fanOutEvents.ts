@@ -75,3 +75,8 @@ export function newDelivery(endpoint: Pick<WebhookEndpoint, "id" | "tenantId">, 
     createdAt: now,
   });
 }
+
+/** Whether any event waits for its fan-out: a read without locks, to skip the transaction when none does. */
+export async function anyEventToFanOut(manager: EntityManager): Promise<boolean> {
+  return (await manager.createQueryBuilder(EmploymentEvent, "v").select("v.id").where("v.webhooksPending = :yes", { yes: true }).limit(1).getRawOne()) !== undefined;
+}
