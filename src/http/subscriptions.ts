@@ -82,6 +82,7 @@ export function serveSubscriptions(httpServer: Server, schema: GraphQLSchema, se
           log.warn({ err: error }, "subscriptions: the key could not be checked");
           return close(SubscriptionClose.UNAVAILABLE, "The database cannot be reached: try again shortly");
         }
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false; // gone while its key was checked: nothing to count
         if (!principal) return close(SubscriptionClose.KEY_REFUSED, "The API key is not valid");
         if (!principal.tenantId || !principal.keyId) return close(SubscriptionClose.KEY_REFUSED, "Subscriptions are a tenant's: use an API key of that tenant");
         const held = connectionsOf.get(principal.keyId) ?? 0;
