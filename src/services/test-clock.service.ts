@@ -58,7 +58,7 @@ export class TestClockService {
         if (next.getTime() > tenant.testClockNow!.getTime()) await this.move(tenant, holder, next);
         const sent = await this.dispatch.sendDue(tenant, { breaker: false });
         const expired = await this.dispatch.expireDue(tenant.id);
-        const removed = await this.leavers.removeDue(tenant.id); // R9: leavers' links
+        const removed = await this.leavers.removeDue(tenant.id, tenant); // R9: leavers' links
         const reminded = await this.reminders.remindDue(tenant, { breaker: false });
         if (sent === 0 && expired === 0 && removed === 0 && reminded === 0) {
           // a send in flight (a request's own, right after its commit) is due now: let it finish

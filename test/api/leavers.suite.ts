@@ -410,11 +410,11 @@ export function leaversSuite(label: string, environment: Environment): void {
       after(() => clock.setNow(new Date()));
 
       test("the job removes the link at disconnectAt", async () => {
-        // 5 s before 2026-03-30 00:00 Stockholm on the service's clock: the job is due 5 s from now (time
-        // enough for the hire and its end date to be written first, even on a busy machine)
-        clock.setNow(new Date(new Date("2026-03-29T22:00:00Z").getTime() - 5000));
+        clock.setNow(new Date("2026-03-29T12:00:00Z"));
         const tenant = await hrTenant(t, { name: "Live AB" });
         const hire = await connectedHireLive(tenant);
+        // 5 s before 2026-03-30 00:00 Stockholm on the service's clock: the job is due 5 s from now
+        clock.setNow(new Date(new Date("2026-03-29T22:00:00Z").getTime() - 5000));
         const ended = await end(tenant, hire, "2026-03-24");
         assert.equal(ended.disconnectAt, "2026-03-29T22:00:00.000Z");
         assert.equal(ended.connectStatus, "CONNECTED");

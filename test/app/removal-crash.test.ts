@@ -10,7 +10,7 @@ import { freshMysqlDatabase, freshPostgresDatabase } from "../support/services.j
 import { processClient, startServiceProcess } from "../support/processes.js";
 import { startTestSmtp } from "../support/smtp.js";
 
-const LEAVERS = 800;
+const LEAVERS = 400;
 
 test("two workers remove leavers' links while one is killed with SIGKILL in the middle: every link removed exactly once, one DISCONNECTED event each", async (t) => {
   const smtp = await startTestSmtp();
@@ -57,8 +57,9 @@ test("two workers remove leavers' links while one is killed with SIGKILL in the 
     assert.ok(atKill < LEAVERS, `the kill falls in the middle of the removals (${atKill} of ${LEAVERS} removed)`);
     t.diagnostic(`${atKill} of ${LEAVERS} links removed when A was killed`);
 
+    const finish = Date.now() + 240_000; // generous: a shared CI machine may be slow; no speed is asserted
     while ((removed = await count("SELECT COUNT(*) AS n FROM connect_account WHERE disconnectedAt IS NOT NULL")) < LEAVERS) {
-      if (Date.now() > deadline) throw new Error(`B did not finish the removals (${removed} of ${LEAVERS})`);
+      if (Date.now() > finish) throw new Error(`B did not finish the removals (${removed} of ${LEAVERS})`);
       await sleep(200);
     }
     await sleep(3000); // more sweeps: none may remove (or record) again
