@@ -5,6 +5,7 @@ import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } 
 import { cancelInvitation } from "../sql/cancelInvitation.js";
 import { cancelInvitations } from "../sql/cancelInvitations.js";
 import { pointEmploymentsAt } from "../sql/pointEmploymentsAt.js";
+import { lockConnectAccount } from "../sql/lockConnectAccount.js";
 import { relinkAccount } from "../sql/relinkAccount.js";
 import { rescheduleInvitation } from "../sql/rescheduleInvitation.js";
 import { closedReason } from "../domain/invitation-states.js";
@@ -82,7 +83,7 @@ export class InvitationPlanner {
       now,
     });
     // R9: a rehire whose user has a Connect account is re-linked to it (at the final approval, under a review flow), whatever the start date
-    const account = user && !context.reviewPending ? await manager.findOneBy(ConnectAccount, { userId: user.id }) : null;
+    const account = user && !context.reviewPending ? await this.existingAccountLocked(manager, user) : null;
     if (account) {
       await this.cancelCurrent(manager, employment, now);
       await this.relink(manager, account, now, { employmentId: employment.id, actor: context.actor });
@@ -193,6 +194,17 @@ export class InvitationPlanner {
     if (!(await cancelInvitation(manager, { invitationId: employment.currentInvitationId, now }))) return; // finished: nothing was waiting
     const detail = `${connectedDetail("EXISTING_ACCOUNT", account.email)}: the hire confirmed the link of another employment; this one's invitation is cancelled`;
     await recordEvent(manager, { tenantId: employment.tenantId, employmentId: employment.id, kind: "CONNECTED", at: now, actor: HIRE, detail });
+  }
+
+  /**
+   * R9: the user's Connect account, locked until the transaction ends (null: none, and nothing is
+   * locked — no gap lock that would hold back other users' new accounts). A re-link and a leaver's
+   * removal of the same account's link so run one after the other: the removal then sees the new
+   * employment that keeps the link, or the re-link finds the link removed and brings it back.
+   */
+  async existingAccountLocked(manager: EntityManager, user: Pick<User, "id" | "tenantId">): Promise<ConnectAccount | null> {
+    if (!(await manager.existsBy(ConnectAccount, { userId: user.id, tenantId: user.tenantId }))) return null;
+    return lockConnectAccount(manager, { tenantId: user.tenantId, userId: user.id });
   }
 
   /** Creates the user's Connect account (CONNECTED, by `event.actor`); an existing one is returned as it is. */

@@ -293,7 +293,7 @@ export class RegistrationService {
       endDate: null,
       disconnectAt: null,
     });
-    const account = user ? await tx.manager.findOneBy(ConnectAccount, { userId: user.id }) : null;
+    const account = user ? await this.planner.existingAccountLocked(tx.manager, user) : null; // R9: a removal of its link waits, or is waited for
     const plan = account
       ? { invitation: null, account: null, events: [] }
       : this.planner.planNew(
