@@ -45,7 +45,16 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
  * with a real SMTP server.
  */
 export function rehiresSuite(label: string, environment: Environment): void {
-  describe(`rehires and bulk resend on ${label}`, () => {
+  lifecycleSuite(label, environment, "rehires");
+}
+
+/** The bulk resend's tests, in a file of their own (each file within the test runner's time per file). */
+export function bulkResendSuite(label: string, environment: Environment): void {
+  lifecycleSuite(label, environment, "bulk resend");
+}
+
+function lifecycleSuite(label: string, environment: Environment, part: "rehires" | "bulk resend"): void {
+  describe(`${part} on ${label}`, () => {
     let t: TestApp;
     let smtp: TestSmtp;
     let stop: () => Promise<void>;
@@ -74,7 +83,7 @@ export function rehiresSuite(label: string, environment: Environment): void {
     }
     const connectedEvent = (employment: { history: { kind: string; detail: string }[] }) => employment.history.find((e) => e.kind === "CONNECTED");
 
-    describe("rehires (R9)", () => {
+    if (part === "rehires") describe("rehires (R9)", () => {
       test("addEmployment of an employee with a Connect account: re-linked at once — CONNECTED, EXISTING_ACCOUNT, no mail — also with a start date far ahead", async () => {
         const tenant = await sandboxTenant(t, T0);
         const hire = await connectedHire(tenant);
@@ -263,7 +272,7 @@ export function rehiresSuite(label: string, environment: Environment): void {
       });
     });
 
-    describe("resendInvitations (R10)", () => {
+    if (part === "bulk resend") describe("resendInvitations (R10)", () => {
       test("dryRun says how many and which and sends nothing; the real run resends each match once, with a new link, through the burst", async () => {
         const tenant = await hrTenant(t);
         const inRange = localDate(1); // sent at once (R3)
