@@ -194,20 +194,7 @@ export class RegistrationService {
         registeredByPartner: tx.partner ?? "", // R12: whose hire it is, for good
         createdAt: now,
       });
-      const employment = Object.assign(new Employment(), {
-        id: randomUUID(),
-        tenantId: tenant.id,
-        employeeId: employee.id,
-        templateId: row.template.id,
-        startDate: row.startDate,
-        status: "ACTIVE",
-        reviewStatus: reviewSteps > 0 ? "PENDING" : "NOT_REQUIRED",
-        approvedSteps: 0,
-        reviewSteps,
-        currentInvitationId: null as string | null,
-        createdAt: now,
-        cancelledAt: null,
-      });
+      const employment = newEmployment(tenant.id, employee.id, row, reviewSteps, now);
       const user = row.template.userTemplateId
         ? Object.assign(new User(), { id: randomUUID(), tenantId: tenant.id, employeeId: employee.id, userTemplateId: row.template.userTemplateId, email: row.email, createdAt: now })
         : null;
@@ -275,24 +262,10 @@ export class RegistrationService {
       await tx.manager.insert(User, user);
     }
     const reviewSteps = (await this.reviews.activeSteps(tx, tenant)).length;
-    const employment = Object.assign(new Employment(), {
-      id: randomUUID(),
-      tenantId: tenant.id,
-      employeeId,
-      templateId: row.template.id,
-      startDate: row.startDate,
-      status: "ACTIVE",
-      reviewStatus: reviewSteps > 0 ? "PENDING" : "NOT_REQUIRED",
-      approvedSteps: 0,
-      reviewSteps,
-      currentInvitationId: null as string | null,
-      // after every earlier one, also on a sandbox's standing clock: an employee's employments read back in
-      // the order they were added, and the newest active one decides the account (accountStatus)
-      createdAt: new Date(Math.max(now.getTime(), ...existing.map((m) => m.createdAt.getTime() + 1))),
-      cancelledAt: null,
-      endDate: null,
-      disconnectAt: null,
-    });
+    // after every earlier one, also on a sandbox's standing clock: an employee's employments read back in
+    // the order they were added, and the newest active one decides the account (accountStatus)
+    const createdAt = new Date(Math.max(now.getTime(), ...existing.map((m) => m.createdAt.getTime() + 1)));
+    const employment = newEmployment(tenant.id, employeeId, row, reviewSteps, createdAt);
     const account = user ? await this.planner.existingAccountLocked(tx.manager, user) : null; // R9: a removal of its link waits, or is waited for
     const plan = account
       ? { invitation: null, account: null, events: [] }
@@ -363,4 +336,24 @@ export class RegistrationService {
     }
     return first;
   }
+}
+
+/** A new ACTIVE employment of a row: in review when the tenant's flow has steps, no invitation yet, no end date. */
+function newEmployment(tenantId: string, employeeId: string, row: HireRow, reviewSteps: number, createdAt: Date): Employment {
+  return Object.assign(new Employment(), {
+    id: randomUUID(),
+    tenantId,
+    employeeId,
+    templateId: row.template.id,
+    startDate: row.startDate,
+    status: "ACTIVE",
+    reviewStatus: reviewSteps > 0 ? "PENDING" : "NOT_REQUIRED",
+    approvedSteps: 0,
+    reviewSteps,
+    currentInvitationId: null,
+    createdAt,
+    cancelledAt: null,
+    endDate: null,
+    disconnectAt: null,
+  });
 }
