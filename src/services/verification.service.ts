@@ -65,10 +65,13 @@ export class VerificationService {
     const state = linkState(invitation, now);
     if (state !== "VALID") throw refusal(state);
     const { tenantId, employmentId } = invitation;
+    // read before the transaction (an employment's employee never changes): on MySQL a plain read in the
+    // transaction before its locks would fix its snapshot there, and the reads after the locks would
+    // not see an employment another change added and committed while this one waited (a rehire)
+    const employeeId = (await this.dataSource.manager.findOneBy(Employment, { id: employmentId, tenantId }))?.employeeId;
     const account = await inTransaction(this.dataSource.manager, async (manager) => {
       // the hire, by its link: no key, every hire. All of the employee's employments, in id order as every
       // change of the employee locks them: the others' invitations end with this one's account (R9)
-      const employeeId = (await manager.findOneBy(Employment, { id: employmentId, tenantId }))?.employeeId;
       const employments = employeeId ? await lockEmploymentsOfEmployee(manager, { tenantId, partner: null, employeeId }) : [];
       const employment = employments.find((m) => m.id === employmentId);
       const current = await manager.findOneBy(Invitation, { id: invitation.id, tenantId });
