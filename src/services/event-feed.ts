@@ -45,6 +45,8 @@ export class EmploymentEventFeed {
   /** Ids delivered within the overlap, with their millisecond. */
   private readonly seen = new Map<string, number>();
   private lastLateRead = 0;
+  /** When the first listener (since the feed last stopped reading) came: events from then on are theirs. */
+  private since: number | null = null;
   /** Those waiting for the first read (`running`). */
   private starting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
@@ -61,6 +63,7 @@ export class EmploymentEventFeed {
     if (!set) this.listeners.set(tenantId, (set = new Set()));
     set.add(listener);
     this.listening++;
+    if (!this.cursor && this.since === null) this.since = Date.now();
     this.run();
     let done = false;
     return () => {
@@ -121,16 +124,22 @@ export class EmploymentEventFeed {
     }
     // nobody listens: forget, and start afresh (from that moment) when someone does again
     this.cursor = "";
+    this.since = null;
     this.seen.clear();
   }
 
-  /** From now on: the ids of the overlap are seen already (they were before anyone listened). */
+  /**
+   * From the first listener on: the ids of the overlap before it came are seen already (they were
+   * written before anyone listened); those from then on — also one committed between `listen` and
+   * this first read — are read next, above the cursor.
+   */
   private async start(): Promise<void> {
     const now = Date.now();
-    const from = idFloor(now - this.settings.overlapMs);
-    const ids = await eventIdsBetween(this.dataSource.manager, from, idFloor(now + this.settings.overlapMs));
+    const since = Math.min(this.since ?? now, now);
+    const from = idFloor(since - this.settings.overlapMs);
+    const ids = await eventIdsBetween(this.dataSource.manager, from, idFloor(since));
     for (const id of ids) this.seen.set(id, msOf(id));
-    this.cursor = ids.at(-1) ?? from;
+    this.cursor = idFloor(since);
     this.lastLateRead = now;
     for (const waiting of this.starting.splice(0)) waiting.resolve();
   }
