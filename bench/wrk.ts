@@ -3,8 +3,10 @@
 //   npm run build && node dist/bench/wrk.js
 //   BENCH_WRK="-t2 -c16 -d8s"   wrk's threads, connections and duration (after a 2 s warm-up with the same)
 //   BENCH_STORES=mariadb,embedded   which databases the service runs on
+//   BENCH_BARE=standalone,express   which bare servers; the first is the anchor the ratios are taken to
 // Side by side, in one run:
-//  - bare: Apollo Server 5 + express 5 answering `{ status }` (bench/support/bare-apollo.ts), NODE_ENV=production;
+//  - bare: Apollo Server 5 answering `{ status }` (bench/support/bare-apollo.ts), NODE_ENV=production: its standalone
+//    server (the anchor) and the same on express 5;
 //  - the service (dist/src/main.js, ROLE=api, NODE_ENV=production, LOG_LEVEL=warn, the per-key rate
 //    limit out of reach) answering accountStatus of one hire with one HR_ADMIN key, on MariaDB (with a
 //    PostgreSQL job store) and on the embedded database.
@@ -19,7 +21,8 @@ import { startSmtpSink } from "./support/smtp-sink.js";
 
 const run = promisify(execFile);
 const WRK = (process.env.BENCH_WRK ?? "-t2 -c16 -d8s").split(" ").filter(Boolean);
-const STORES = (process.env.BENCH_STORES ?? "mariadb,embedded").split(",");
+const STORES = (process.env.BENCH_STORES ?? "mariadb,embedded").split(",").filter(Boolean);
+const BARES = (process.env.BENCH_BARE ?? "standalone,express").split(",").filter(Boolean);
 
 // the query of bench/status.ts and test/support/hires.ts (ACCOUNT_STATUS)
 const ACCOUNT_STATUS = `query Status($id: ID!) {
@@ -78,10 +81,15 @@ const children: Child[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 console.log(`accountStatus under wrk ${WRK.join(" ")} (after a 2 s warm-up), ${new Date().toISOString()}`);
 try {
-  const bare = await startChild({ NODE_ENV: "production" }, "dist/bench/support/bare-apollo.js");
-  children.push(bare);
-  const bareFigures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "");
-  line("bare Apollo Server, { status }", bareFigures);
+  // the anchor: Apollo's standalone server; beside it the same on express 5 (as the service serves), for scale
+  let bareFigures: Figures | undefined;
+  for (const kind of BARES) {
+    const bare = await startChild({ NODE_ENV: "production", BARE: kind }, "dist/bench/support/bare-apollo.js", { anyAnswer: true });
+    const figures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "");
+    await bare.stop();
+    line(`bare Apollo Server, ${kind}`, figures, bareFigures);
+    bareFigures ??= figures;
+  }
 
   const sink = await startSmtpSink();
   cleanups.push(() => sink.close());

@@ -140,7 +140,8 @@ export interface Child {
  */
 export const childEntry = process.env.BENCH_ENTRY === "fixture" ? "dist/test/fixtures/service-process.js" : "dist/src/main.js";
 
-export async function startChild(env: Record<string, string>, entry = childEntry): Promise<Child> {
+/** Starts a process and waits until GET `readyPath` answers 2xx (or, with `anyAnswer`, answers at all). */
+export async function startChild(env: Record<string, string>, entry = childEntry, { readyPath = "/healthz", anyAnswer = false } = {}): Promise<Child> {
   const port = await freePort();
   // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of each service process (written when it stops)
   const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
@@ -158,7 +159,7 @@ export async function startChild(env: Record<string, string>, entry = childEntry
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const ok = await Promise.race([
-      fetch(`${url}/healthz`).then((r) => r.ok, () => false),
+      fetch(`${url}${readyPath}`).then((r) => r.ok || anyAnswer, () => false),
       exited,
     ]);
     if (ok) break;
