@@ -12,7 +12,7 @@
 //    PostgreSQL job store) and on the embedded database.
 // Prints req/s, p50, p99 and the ratios to bare. Asserts nothing.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -31,7 +31,10 @@ const ACCOUNT_STATUS = `query Status($id: ID!) {
     connectAccount { id email method createdAt } } }`;
 
 interface Figures {
+  requests: number;
   perSecond: number;
+  /** CPU time the serving process spent per request (user + system, from /proc): steadier than req/s on a busy machine */
+  cpuUs: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -49,28 +52,37 @@ const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 
 async function wrk(script: string, url: string, body: string, auth: string, args: string[]): Promise<Figures> {
   const { stdout } = await run("wrk", [...args, "--latency", "-s", script, url], { env: { ...process.env, WRK_BODY: body, WRK_AUTH: auth } });
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
   const percentile = (p: string) => {
     const match = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, "m").exec(stdout);
     return match ? toMs(match[1]!, match[2]!) : NaN;
   };
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  return { perSecond, p50: percentile("50"), p99: percentile("99"), non2xx };
+  return { perSecond, requests, p50: percentile("50"), p99: percentile("99"), non2xx, cpuUs: NaN };
 }
 
 /** A 2 s warm-up, then the measured run; checks once that the body answers data, not errors. */
-async function measure(script: string, baseUrl: string, body: string, auth: string): Promise<Figures> {
+/** CPU seconds (user + system) a process has used so far. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ: 100 on Linux)
+}
+
+async function measure(script: string, baseUrl: string, body: string, auth: string, pid: number): Promise<Figures> {
   const check = await fetch(`${baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) }, body });
   const answer = (await check.json()) as { data?: unknown; errors?: unknown };
   if (!answer.data || answer.errors) throw new Error(`the query fails: ${JSON.stringify(answer)}`);
   const duration = WRK.findIndex((a) => a.startsWith("-d"));
   await wrk(script, `${baseUrl}/graphql`, body, auth, [...WRK.filter((_, i) => i !== duration), "-d2s"]);
-  return wrk(script, `${baseUrl}/graphql`, body, auth, WRK);
+  const before = await cpuSeconds(pid);
+  const figures = await wrk(script, `${baseUrl}/graphql`, body, auth, WRK);
+  return { ...figures, cpuUs: ((await cpuSeconds(pid)) - before) / figures.requests * 1e6 };
 }
 
 const line = (label: string, f: Figures, bare?: Figures) =>
   console.log(
-    `  ${label.padEnd(34)}${Math.round(f.perSecond).toString().padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(6)} ms   p99 ${f.p99.toFixed(2).padStart(6)} ms` +
-      (bare ? `   ${((f.perSecond / bare.perSecond) * 100).toFixed(0).padStart(3)} % of bare, p99 ${(f.p99 / bare.p99).toFixed(1)}× bare` : "") +
+    `  ${label.padEnd(34)}${Math.round(f.perSecond).toString().padStart(7)} req/s   p50 ${f.p50.toFixed(2).padStart(6)} ms   p99 ${f.p99.toFixed(2).padStart(6)} ms   ${Math.round(f.cpuUs).toString().padStart(4)} µs CPU/req` +
+      (bare ? `   ${((f.perSecond / bare.perSecond) * 100).toFixed(0).padStart(3)} % of bare, p99 ${(f.p99 / bare.p99).toFixed(1)}× bare, CPU/req ${(f.cpuUs / bare.cpuUs).toFixed(1)}× bare` : "") +
       (f.non2xx ? `   (${f.non2xx} non-2xx!)` : ""),
   );
 
@@ -85,7 +97,7 @@ try {
   let bareFigures: Figures | undefined;
   for (const kind of BARES) {
     const bare = await startChild({ NODE_ENV: "production", BARE: kind }, "dist/bench/support/bare-apollo.js", { anyAnswer: true });
-    const figures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "");
+    const figures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "", bare.pid);
     await bare.stop();
     line(`bare Apollo Server, ${kind}`, figures, bareFigures);
     bareFigures ??= figures;
@@ -111,7 +123,7 @@ try {
     const [tenant] = await createTenants(gql, ["Europe/Stockholm"]);
     const { employeeIds } = await importHires(gql, [tenant!], 1, "2031-03-03");
     const body = JSON.stringify({ query: ACCOUNT_STATUS, variables: { id: employeeIds[0]!.id } });
-    line(`the service, accountStatus, ${store}`, await measure(script, api.url, body, `Bearer ${tenant!.key}`), bareFigures);
+    line(`the service, accountStatus, ${store}`, await measure(script, api.url, body, `Bearer ${tenant!.key}`, api.pid), bareFigures);
     await api.stop();
   }
 } finally {

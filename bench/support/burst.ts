@@ -155,7 +155,7 @@ export async function startChild(env: Record<string, string>, entry = childEntry
   child.stdout!.on("data", (chunk: string) => {
     for (const line of chunk.split("\n")) if (line.startsWith("{") && warnings.length < 1000) warnings.push(line);
   });
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the service exited with ${code} before it answered`))));
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the service exited with ${code} before it answered:\n${warnings.slice(-5).join("\n")}`))));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const ok = await Promise.race([

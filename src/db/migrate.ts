@@ -5,7 +5,10 @@ const LOCK = "onboarding_schema_migrations";
 
 /**
  * Applies pending migrations. Several processes may start at once against one database: a
- * database-level lock lets one migrate while the others wait, then find nothing left to do.
+ * database-level lock lets one migrate while the others wait, then find nothing left to do. MySQL's
+ * named locks belong to the whole server, so there the name holds the database's: deployments (and
+ * test runs) on other databases of the server do not wait for each other. PostgreSQL's advisory
+ * locks are per database already.
  */
 export async function migrate(dataSource: DataSource, log: Logger): Promise<string[]> {
   const mysql = dataSource.options.type === "mysql" || dataSource.options.type === "mariadb";
@@ -13,7 +16,8 @@ export async function migrate(dataSource: DataSource, log: Logger): Promise<stri
   await lockRunner.connect();
   try {
     if (mysql) {
-      const [row] = await lockRunner.query("SELECT GET_LOCK(?, 120) AS got", [LOCK]);
+      // lock names are at most 64 characters: the database's name (≤ 64) is hashed into it
+      const [row] = await lockRunner.query("SELECT GET_LOCK(CONCAT(?, ':', MD5(DATABASE())), 120) AS got", [LOCK]);
       if (Number(row.got) !== 1) throw new Error("Timed out waiting for another process to finish migrating the database");
     } else {
       await lockRunner.query("SELECT pg_advisory_lock(hashtext($1))", [LOCK]);
@@ -23,7 +27,7 @@ export async function migrate(dataSource: DataSource, log: Logger): Promise<stri
     return applied.map((m) => m.name);
   } finally {
     await lockRunner
-      .query(mysql ? "SELECT RELEASE_LOCK(?)" : "SELECT pg_advisory_unlock(hashtext($1))", [LOCK])
+      .query(mysql ? "SELECT RELEASE_LOCK(CONCAT(?, ':', MD5(DATABASE())))" : "SELECT pg_advisory_unlock(hashtext($1))", [LOCK])
       .catch(() => undefined);
     await lockRunner.release();
   }

@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ErrorRequestHandler } from "express";
 import { isUnreachable } from "../db/unavailable.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -58,15 +59,24 @@ export function refusalOf(error: unknown, log: Logger): Refusal {
 }
 
 /** The one writer of JSON errors: `{ errors: [{ message, extensions: { code, … } }] }`, as GraphQL answers them. */
-export function sendError(res: Response, error: unknown, log: Logger): void {
+export function sendError(res: ServerResponse, error: unknown, log: Logger): void {
   const refusal = refusalOf(error, log);
   const req = res.req;
   if (!req.complete && hasBody(req)) {
     // Answer now and drop the rest of the upload rather than read a body we refused.
-    res.set("connection", "close");
+    res.setHeader("connection", "close");
     req.resume();
   }
-  res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, ...refusal.extensions } }] });
+  sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code, ...refusal.extensions } }] });
+}
+
+/** A JSON answer on a plain node response (express's `res.json` is not there in front of express). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(text));
+  res.end(res.req.method === "HEAD" ? undefined : text);
 }
 
 /** The last handler: a body the parsers refused (malformed, too large) or anything a route let through, as a JSON error, never an HTML page with a stack. */
@@ -82,9 +92,13 @@ function bodyRefusal(error: unknown): Refusal | undefined {
   if (error instanceof Refusal) return undefined;
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status !== "number" || status < 400 || status >= 500) return undefined;
-  return new Refusal(status, "BAD_USER_INPUT", status === 413 ? "The request is too large" : "The request body is not valid JSON");
+  return status === 413 ? tooLarge() : notJson(status);
 }
 
-function hasBody(req: Request): boolean {
+/** The refusals of a request body, the same from body-parser and from the GraphQL endpoint's own reader. */
+export const tooLarge = () => new Refusal(413, "BAD_USER_INPUT", "The request is too large");
+export const notJson = (status = 400) => new Refusal(status, "BAD_USER_INPUT", "The request body is not valid JSON");
+
+function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }

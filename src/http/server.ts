@@ -1,20 +1,18 @@
-import express, { type Express, type RequestHandler } from "express";
+import type { RequestListener } from "node:http";
+import express, { type RequestHandler } from "express";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { ApolloServer } from "@apollo/server";
-import { GraphQLError } from "graphql";
 import type { RequestContext } from "../auth/context.js";
-import { isUnreachable } from "../db/unavailable.js";
-import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Services } from "../services/index.js";
-import type { TenantScope } from "../services/tenant-scope.js";
+import { frontDoor, type Observer } from "./front-door.js";
+import { GRAPHQL_BODY_LIMIT, GraphqlEndpoint, graphqlContext } from "./graphql-endpoint.js";
 import { importRoutes, type ImportLimits } from "./import-routes.js";
 import { httpMetrics } from "./metrics.js";
 import { operatorRoutes, type Observability } from "./operator-routes.js";
-import { requestLog, type CallerLocals } from "./request-log.js";
-import { securityHeaders } from "./security-headers.js";
+import { identifyCaller, requestLog } from "./request-log.js";
 import type { RateLimits } from "./rate-limits.js";
-import { finalErrorHandler, UNAVAILABLE_MESSAGE } from "./refusals.js";
+import { finalErrorHandler } from "./refusals.js";
 import { verifyRoutes } from "./verify-routes.js";
 
 export interface Probes {
@@ -34,15 +32,20 @@ export interface HttpOptions {
   observability?: Observability;
 }
 
-/** The HTTP surface: GraphQL, /verify and the CSV import (not on a worker-only process), operator routes, liveness and readiness. */
-export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger, options: HttpOptions): Express {
+/**
+ * The HTTP surface: GraphQL, /verify and the CSV import (not on a worker-only process), operator
+ * routes, liveness and readiness. Every request passes the front door (headers, id, log, metrics);
+ * a plain GraphQL POST is then answered by the GraphQL endpoint on node's own objects, the rest by express.
+ */
+export function createHttpApp(apollo: ApolloServer<RequestContext> | null, services: Services, probes: Probes, log: Logger, options: HttpOptions): RequestListener {
   const { importLimits, rateLimits } = options;
+  const trustProxyHops = options.trustProxyHops ?? 0;
+  const contextOf = graphqlContext({ services, log, rateLimits, trustProxyHops });
   const app = express();
-  app.set("trust proxy", options.trustProxyHops ?? 0);
+  app.set("trust proxy", trustProxyHops);
   app.disable("x-powered-by");
   app.set("etag", false); // answers are per caller and per moment (POST /graphql, /verify): an ETag only cost a hash of every body
-  app.use(securityHeaders());
-  if (options.observability) app.use(requestLog(log, services), httpMetrics(options.observability.registry));
+  app.use(identifyCaller(services, log));
   if (options.observability) app.use(operatorRoutes({ services, log, ...options.observability }));
 
   app.get("/healthz", (_req, res) => {
@@ -70,39 +73,20 @@ export function createHttpApp(apollo: ApolloServer<RequestContext> | null, servi
 
   if (apollo) app.use(
     "/graphql",
-    express.json({ limit: "10mb" }),
+    express.json({ limit: GRAPHQL_BODY_LIMIT }),
     ...(options.idempotency ? [options.idempotency] : []),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => {
-        const done = (res.locals as CallerLocals).authentication; // by the request log, once per request
-        const { principal, failure } = done ?? await services.apiKeys.authenticate(req.headers.authorization).catch((error: unknown) => {
-          if (!isUnreachable(error)) throw error;
-          throw new GraphQLError(UNAVAILABLE_MESSAGE, { extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } } });
-        });
-        if (principal?.keyId) await rateLimits.consumeKey(principal.keyId);
-        let scope: TenantScope | undefined; // one per request: the tenant is read at most once
-        return {
-          principal,
-          authFailure: failure,
-          services,
-          log,
-          clientAddress: req.ip ?? "unknown",
-          rateLimits,
-          tenant() {
-            if (!principal) throw new AppError("UNAUTHENTICATED", failure ?? "Send an API key: Authorization: Bearer <key>");
-            if (!principal.tenantId) {
-              throw new AppError("FORBIDDEN", "This operation works on one tenant's data: use an API key of that tenant");
-            }
-            scope ??= services.scopeOf({ ...principal, tenantId: principal.tenantId });
-            return scope;
-          },
-        };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
   app.use(finalErrorHandler(log));
-  return app;
+
+  const observers: Observer[] = [];
+  if (options.observability) {
+    const metrics = httpMetrics(options.observability.registry);
+    observers.push(requestLog(log), (req, res, _reqId, ms) => metrics(req, res, ms / 1000));
+  }
+  const direct = apollo ? new GraphqlEndpoint(apollo, contextOf, log, options.idempotency ? "idempotency-key" : undefined) : undefined;
+  return frontDoor(app, { observers, direct });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
