@@ -3,10 +3,11 @@
 //   npm run build && node dist/bench/wrk.js
 //   BENCH_WRK="-t2 -c16 -d8s"   wrk's threads, connections and duration (after a 2 s warm-up with the same)
 //   BENCH_STORES=mariadb,embedded   which databases the service runs on
-//   BENCH_BARE=standalone,express   which bare servers; the first is the anchor the ratios are taken to
+//   BENCH_BARE=standalone,express,roundtrip   which bare servers; the first is the anchor the ratios are taken to
 // Side by side, in one run:
 //  - bare: Apollo Server 5 answering `{ status }` (bench/support/bare-apollo.ts), NODE_ENV=production: its standalone
-//    server (the anchor) and the same on express 5;
+//    server (the anchor), the same on express 5, and the standalone server asking MariaDB once per request
+//    (the physical limit: bare + one database round trip);
 //  - the service (dist/src/main.js, ROLE=api, NODE_ENV=production, LOG_LEVEL=warn, the per-key rate
 //    limit out of reach) answering accountStatus of one hire with one HR_ADMIN key, on MariaDB (with a
 //    PostgreSQL job store) and on the embedded database.
@@ -22,7 +23,7 @@ import { startSmtpSink } from "./support/smtp-sink.js";
 const run = promisify(execFile);
 const WRK = (process.env.BENCH_WRK ?? "-t2 -c16 -d8s").split(" ").filter(Boolean);
 const STORES = (process.env.BENCH_STORES ?? "mariadb,embedded").split(",").filter(Boolean);
-const BARES = (process.env.BENCH_BARE ?? "standalone,express").split(",").filter(Boolean);
+const BARES = (process.env.BENCH_BARE ?? "standalone,express,roundtrip").split(",").filter(Boolean);
 
 // the query of bench/status.ts and test/support/hires.ts (ACCOUNT_STATUS)
 const ACCOUNT_STATUS = `query Status($id: ID!) {
@@ -96,7 +97,13 @@ try {
   // the anchor: Apollo's standalone server; beside it the same on express 5 (as the service serves), for scale
   let bareFigures: Figures | undefined;
   for (const kind of BARES) {
-    const bare = await startChild({ NODE_ENV: "production", BARE: kind }, "dist/bench/support/bare-apollo.js", { anyAnswer: true });
+    let env: Record<string, string> = { NODE_ENV: "production", BARE: kind };
+    if (kind === "roundtrip") {
+      const db = await freshMariaDb();
+      cleanups.push(db.drop);
+      env = { ...env, BARE_MYSQL_URL: db.url };
+    }
+    const bare = await startChild(env, "dist/bench/support/bare-apollo.js", { anyAnswer: true });
     const figures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "", bare.pid);
     await bare.stop();
     line(`bare Apollo Server, ${kind}`, figures, bareFigures);
