@@ -3,6 +3,7 @@
 //   npm run build && node dist/bench/wrk.js
 //   BENCH_WRK="-t2 -c16 -d8s"   wrk's threads, connections and duration (after a 2 s warm-up with the same)
 //   BENCH_STORES=mariadb,embedded   which databases the service runs on
+//   BENCH_ROUNDS=3   measure each side this many times, alternating, and print each side's median run
 //   BENCH_BARE=standalone,express,roundtrip   which bare servers; the first is the anchor the ratios are taken to
 // Side by side, in one run:
 //  - bare: Apollo Server 5 answering `{ status }` (bench/support/bare-apollo.ts), NODE_ENV=production: its standalone
@@ -23,6 +24,7 @@ import { startSmtpSink } from "./support/smtp-sink.js";
 const run = promisify(execFile);
 const WRK = (process.env.BENCH_WRK ?? "-t2 -c16 -d8s").split(" ").filter(Boolean);
 const STORES = (process.env.BENCH_STORES ?? "mariadb,embedded").split(",").filter(Boolean);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const BARES = (process.env.BENCH_BARE ?? "standalone,express,roundtrip").split(",").filter(Boolean);
 
 // the query of bench/status.ts and test/support/hires.ts (ACCOUNT_STATUS)
@@ -87,6 +89,11 @@ const line = (label: string, f: Figures, bare?: Figures) =>
       (f.non2xx ? `   (${f.non2xx} non-2xx!)` : ""),
   );
 
+/** The run of median req/s (its p50, p99 and CPU with it). */
+function median(runs: Figures[]): Figures {
+  return [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((runs.length - 1) / 2)]!;
+}
+
 const dir = await mkdtemp(path.join(tmpdir(), "bench-wrk-"));
 const script = path.join(dir, "post.lua");
 await writeFile(script, LUA);
@@ -94,8 +101,10 @@ const children: Child[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 console.log(`accountStatus under wrk ${WRK.join(" ")} (after a 2 s warm-up), ${new Date().toISOString()}`);
 try {
-  // the anchor: Apollo's standalone server; beside it the same on express 5 (as the service serves), for scale
-  let bareFigures: Figures | undefined;
+  /** What is measured: a running server and the request it answers. */
+  const targets: Array<{ label: string; child: Child; body: string; auth: string; runs: Figures[] }> = [];
+  // the anchor: Apollo's standalone server; beside it the same on express 5 (as the service serves), for
+  // scale, and the standalone server with one MariaDB round trip per request (the physical limit)
   for (const kind of BARES) {
     let env: Record<string, string> = { NODE_ENV: "production", BARE: kind };
     if (kind === "roundtrip") {
@@ -104,10 +113,8 @@ try {
       env = { ...env, BARE_MYSQL_URL: db.url };
     }
     const bare = await startChild(env, "dist/bench/support/bare-apollo.js", { anyAnswer: true });
-    const figures = await measure(script, bare.url, JSON.stringify({ query: "{ status }" }), "", bare.pid);
-    await bare.stop();
-    line(`bare Apollo Server, ${kind}`, figures, bareFigures);
-    bareFigures ??= figures;
+    children.push(bare);
+    targets.push({ label: `bare Apollo Server, ${kind}`, child: bare, body: JSON.stringify({ query: "{ status }" }), auth: "", runs: [] });
   }
 
   const sink = await startSmtpSink();
@@ -130,9 +137,21 @@ try {
     const [tenant] = await createTenants(gql, ["Europe/Stockholm"]);
     const { employeeIds } = await importHires(gql, [tenant!], 1, "2031-03-03");
     const body = JSON.stringify({ query: ACCOUNT_STATUS, variables: { id: employeeIds[0]!.id } });
-    line(`the service, accountStatus, ${store}`, await measure(script, api.url, body, `Bearer ${tenant!.key}`, api.pid), bareFigures);
-    await api.stop();
+    targets.push({ label: `the service, accountStatus, ${store}`, child: api, body, auth: `Bearer ${tenant!.key}`, runs: [] });
   }
+
+  // every server stays up and idle while another is measured; rounds alternate them, so that a slow
+  // minute of the VM falls on all sides alike; each side's median run is printed
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of targets) {
+      const figures = await measure(script, target.child.url, target.body, target.auth, target.child.pid);
+      target.runs.push(figures);
+      if (ROUNDS > 1) line(`round ${round}: ${target.label}`, figures, targets[0]!.runs[round - 1]);
+    }
+  }
+  if (ROUNDS > 1) console.log(`medians of ${ROUNDS} rounds:`);
+  const anchor = median(targets[0]!.runs);
+  for (const target of targets) line(target.label, median(target.runs), target === targets[0] ? undefined : anchor);
 } finally {
   for (const child of children) await child.stop();
   for (const cleanup of cleanups) await cleanup().catch(() => undefined);
