@@ -12,6 +12,9 @@ import type { RateLimits } from "./rate-limits.js";
 import { notJson, sendError, tooLarge, UNAVAILABLE_MESSAGE } from "./refusals.js";
 import { localsOf, noteCaller } from "./request-log.js";
 
+/** A request whose client closed the connection before the whole body came: nobody to answer. */
+const CLIENT_GONE = Symbol("client gone");
+
 /** The largest GraphQL request body (an import of 10 000 rows is ~2 MB). */
 export const GRAPHQL_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -93,7 +96,8 @@ export class GraphqlEndpoint {
   serve(req: IncomingMessage, res: ServerResponse): void {
     localsOf(res).route = "/graphql";
     this.answer(req, res).catch((error: unknown) => {
-      if (res.headersSent) res.destroy(); // too late for a status: cut it, as express does
+      // the client went away before its body was read, or too late for a status: cut it, as express does
+      if (error === CLIENT_GONE || res.headersSent) res.destroy();
       else sendError(res, error, this.log);
     });
   }
@@ -144,7 +148,8 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("error", fail);
+    req.once("error", () => fail(CLIENT_GONE)); // a connection reset mid-body
+    req.once("close", () => req.complete || fail(CLIENT_GONE));
     req.once("end", () => {
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8").replace(/^\uFEFF/, "");
       if (text.length === 0) return resolve({});
