@@ -10,6 +10,16 @@ interface Pending {
 
 /** Frontend messages after which the session is back at ReadyForQuery: Sync, a simple Query, Terminate. */
 const ENDS_EXCHANGE = new Set(["S".charCodeAt(0), "Q".charCodeAt(0), "X".charCodeAt(0)]);
+const PARSE = "P".charCodeAt(0);
+const CLOSE = "C".charCodeAt(0);
+/** The backend's ParseComplete: type '1', length 4. */
+const PARSE_COMPLETE = new Uint8Array([0x31, 0, 0, 0, 4]);
+
+/** The statement name of a Parse message ('P', int32 length, name\0, query\0, …); "" for the unnamed one. */
+function parsedName(message: Uint8Array): string {
+  const end = message.indexOf(0, 5);
+  return Buffer.from(message.buffer, message.byteOffset + 5, Math.max(0, end - 5)).toString("utf8");
+}
 
 /**
  * Feeds the wire messages of several client connections into PGlite's one session. Unlike
@@ -24,6 +34,13 @@ export class SessionQueue {
   private processing = false;
   /** The connection whose exchange (or transaction) is in progress. */
   private owner: number | null = null;
+  /**
+   * Named statements the session holds, each with its Parse message. Every connection's client
+   * prepares a named statement once for itself (node-postgres: CompiledSelect's), but here all share
+   * one session, where a second Parse of the name fails ("already exists"). The same Parse again is
+   * answered ParseComplete without running it: the session has that very statement.
+   */
+  private readonly prepared = new Map<string, string>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -60,16 +77,28 @@ export class SessionQueue {
         const index = this.owner === null ? 0 : this.queue.findIndex((p) => p.handlerId === this.owner);
         if (index < 0 || this.queue.length === 0) return; // the owner's next message has not arrived yet
         const next = this.queue.splice(index, 1)[0]!;
+        const statement = next.message[0] === PARSE ? parsedName(next.message) : "";
+        const parse = statement ? Buffer.from(next.message).toString("latin1") : "";
         let bytes = 0;
+        let first: number | undefined;
+        if (statement && this.prepared.get(statement) === parse) {
+          next.onData(PARSE_COMPLETE);
+          next.resolve(PARSE_COMPLETE.length);
+          this.owner = next.handlerId; // a Parse opens an exchange: the Bind, Execute and Sync follow
+          continue;
+        }
+        if (next.message[0] === CLOSE && next.message[5] === "S".charCodeAt(0)) this.prepared.delete(parsedName(next.message.subarray(1)));
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(next.message, {
               onRawData: (data: Uint8Array) => {
+                first ??= data[0];
                 bytes += data.length;
                 next.onData(data);
               },
             }),
           );
+          if (statement && first === PARSE_COMPLETE[0]) this.prepared.set(statement, parse);
           next.resolve(bytes);
         } catch (error) {
           next.reject(error);

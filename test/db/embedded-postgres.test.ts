@@ -51,6 +51,49 @@ test("the embedded database keeps each connection's statements apart under concu
   }
 });
 
+test("the embedded database: every connection may prepare the same named statement (one session holds it for all), and each gets its own rows", async () => {
+  const data = await freshDataDir();
+  const embedded = await EmbeddedPostgres.start(data.dir, createLogger("silent"));
+  const pool = new pg.Pool({ connectionString: embedded.url, max: 6 });
+  try {
+    await pool.query("CREATE TABLE item (id int PRIMARY KEY, name text)");
+    await pool.query("INSERT INTO item SELECT n, 'item ' || n FROM generate_series(1, 50) AS n");
+    const byId = { name: "item_by_id", text: "SELECT name FROM item WHERE id = $1" };
+    const wrong: string[] = [];
+    // six connections at once, each preparing the statement for itself on first use, then running it
+    // (a generic plan after the fifth run); a statement of another text under another name beside it
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, worker) => {
+        const client = await pool.connect();
+        try {
+          for (let i = 1; i <= 20; i++) {
+            const id = ((worker * 7 + i) % 50) + 1;
+            const { rows } = await client.query({ ...byId, values: [id] });
+            if (rows[0]?.name !== `item ${id}`) wrong.push(`${id}: ${rows[0]?.name}`);
+            const { rows: count } = await client.query({ name: "items_below", text: "SELECT count(*)::int AS n FROM item WHERE id < $1", values: [id] });
+            if (count[0]?.n !== id - 1) wrong.push(`below ${id}: ${count[0]?.n}`);
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    assert.deepEqual(wrong, []);
+    // a connection that comes later prepares it again, as a new client does
+    const late = new pg.Client({ connectionString: embedded.url });
+    await late.connect();
+    try {
+      assert.equal((await late.query({ ...byId, values: [42] })).rows[0].name, "item 42");
+    } finally {
+      await late.end();
+    }
+  } finally {
+    await pool.end();
+    await embedded.stop();
+    await data.remove();
+  }
+});
+
 /** Inodes of the TCP sockets this process listens on (Linux: /proc/net/tcp*, /proc/self/fd). */
 async function listeningTcpSockets(): Promise<Set<string>> {
   const listening = new Set<string>();
