@@ -6,6 +6,7 @@
 //   BENCH_TENANTS=5   over how many tenants (zones) the hires are spread, 1 to 5
 //   BENCH_SMTP_DELAY_MS=50   the SMTP server answers each message that much later (a distant relay)
 //   BENCH_PROFILE=burst.cpuprofile   a CPU profile of part 1's burst (this process's main thread), and of part 5's advances
+//   BENCH_CLOCK_DAYS=250   over how many start dates part 5 spreads the hires (one a day)
 //   BENCH_CLOCK_REMINDERS=2   part 5 once more with a reminder that many days before a link expires (2 N mails)
 //   BENCH_DB=embedded   parts 1 and 5 on the embedded database and job store (no DATABASE_URL, as `npm start` runs)
 // Prints, side by side:
@@ -18,8 +19,8 @@
 //     on a local receiver (every event type): the ratio again, and the lag from each invitation.sent
 //     event to its webhook's arrival (p50, p99, max);
 //  5. (testclock) a sandbox tenant's test clock advanced over the same N sends in one
-//     advanceTestClock request: all due at one instant, then spread over 26 start dates (as an
-//     outside tester imports, so that the advance crosses many send and expiry instants); the
+//     advanceTestClock request: all due at one instant, then spread over 250 start dates (as an
+//     outside tester's hires start over months: the advance crosses 500 send and expiry instants); the
 //     request's time, the mails received and the ratio to part 1's burst of this run;
 //  3. how soon a worker starts a job due now, with and without the job store's notifications;
 //  4. the service as separate processes (dist/src/main.js, or BENCH_ENTRY=fixture
@@ -310,8 +311,32 @@ async function processes(sink: SmtpSink, workers: number): Promise<ProcessRun> {
   }
 }
 
-/** Start dates of the spread test-clock run: one a day from the day after the clock starts, as an outside tester's list of hires spans weeks. */
-const SPREAD_DAYS = Number(process.env.BENCH_CLOCK_DAYS ?? 26);
+/** The statements this service sends (its TypeORM logger sees each), whoever else uses the database server. */
+function countStatements(app: App) {
+  const dataSource = app.dataSource;
+  const original = dataSource.logger;
+  const counts = { total: 0, brackets: 0, rounds: 0 };
+  dataSource.logger = new Proxy(original, {
+    get: (target, property, receiver) =>
+      property === "logQuery"
+        ? (query: string, ...rest: unknown[]) => {
+            counts.total++;
+            if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(query)) counts.brackets++;
+            if (/MIN\(\S*dueAt/.test(query)) counts.rounds++; // what is due next: asked once a round
+            return target.logQuery(query, ...(rest as []));
+          }
+        : Reflect.get(target, property, receiver),
+  }) as typeof original;
+  return {
+    stop() {
+      dataSource.logger = original;
+      return counts;
+    },
+  };
+}
+
+/** Start dates of the spread test-clock run (BENCH_CLOCK_DAYS): one a day from the third day of the clock, as an outside tester's hires start over months. */
+const SPREAD_DAYS = Number(process.env.BENCH_CLOCK_DAYS ?? 250);
 
 /**
  * A sandbox tenant (Europe/Stockholm) whose clock starts at 00:00Z on 1 March next year, N hires
@@ -353,9 +378,11 @@ async function testClock(sink: SmtpSink, spread: boolean, reminderDays: number |
     const sqlBefore = await sqlCounters();
     const eluBefore = performance.eventLoopUtilization();
     const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
+    const counted = countStatements(app);
     const t0 = Date.now();
     const advanced = await gql(`mutation($to: DateTime!) { advanceTestClock(to: $to) { clockNow } }`, { to: to.toISOString() }, key);
     const advanceMs = Date.now() - t0;
+    const own = counted.stop();
     if (profiler) await profiler.stop(`${process.env.BENCH_PROFILE}.testclock-${spread ? "spread" : "one"}.cpuprofile`);
     const elu = performance.eventLoopUtilization(eluBefore);
     const sql = sqlPerMail(sqlBefore, await sqlCounters(), mails);
@@ -368,6 +395,7 @@ async function testClock(sink: SmtpSink, spread: boolean, reminderDays: number |
     console.log(`   advanceTestClock answered after           ${s(advanceMs)}   ${rate(stats.count, advanceMs)}`);
     console.log(`   mails received (before the answer + 1 s)   ${stats.count} (${stats.recipients} hires), twice for one hire ${stats.duplicates}${reminderDays ? " (the reminders)" : ""}; links expired on the way ${expired}`);
     console.log(`   MariaDB statements per mail               ${sql}`);
+    console.log(`   the service's own statements              ${own.total} (${(own.total / mails).toFixed(2)} a mail; ${own.brackets} of them BEGIN/COMMIT), ${own.rounds} rounds (clock reads of what is due next)`);
     console.log(`   event loop busy (this process)            ${(elu.utilization * 100).toFixed(0)} %`);
     console.log(`   CPU seconds during the advance            ${cpu}`);
     if (stats.count !== mails || stats.duplicates !== mails - N) throw new Error(`the advance mailed ${stats.count} (${stats.duplicates} twice) of ${mails}`);
