@@ -2,10 +2,13 @@
 // local SMTP server that counts what it accepts.
 //   npm run build && node dist/bench/burst.js [N]      (default 5 000; needs MariaDB, PostgreSQL, Redis)
 //   BENCH_JOBS=redis   the job store on Redis (a fresh key prefix) instead of a fresh PostgreSQL database
-//   BENCH_PHASES=inproc,bare,webhooks,pickup,procs,relay   run only some of the parts
+//   BENCH_PHASES=inproc,bare,webhooks,pickup,procs,relay,testclock   run only some of the parts
 //   BENCH_TENANTS=5   over how many tenants (zones) the hires are spread, 1 to 5
 //   BENCH_SMTP_DELAY_MS=50   the SMTP server answers each message that much later (a distant relay)
-//   BENCH_PROFILE=burst.cpuprofile   a CPU profile of part 1's burst (this process's main thread)
+//   BENCH_PROFILE=burst.cpuprofile   a CPU profile of part 1's burst (this process's main thread), and of part 5's advances
+//   BENCH_CLOCK_DAYS=250   over how many start dates part 5 spreads the hires (one a day)
+//   BENCH_CLOCK_REMINDERS=2   part 5 once more with a reminder that many days before a link expires (2 N mails)
+//   BENCH_DB=embedded   parts 1 and 5 on the embedded database and job store (no DATABASE_URL, as `npm start` runs)
 // Prints, side by side:
 //  1. the service in this process (ROLE=all, on an app Clock): the hires are imported the evening
 //     before, then the clock and the send jobs skip to just before 09:00 tenant-local (prepareBurst):
@@ -15,6 +18,10 @@
 //     same server, and the ratio; with `webhooks`, part 1 again with one webhook endpoint per tenant
 //     on a local receiver (every event type): the ratio again, and the lag from each invitation.sent
 //     event to its webhook's arrival (p50, p99, max);
+//  5. (testclock) a sandbox tenant's test clock advanced over the same N sends in one
+//     advanceTestClock request: all due at one instant, then spread over 250 start dates (as an
+//     outside tester's hires start over months: the advance crosses 500 send and expiry instants); the
+//     request's time, the mails received and the ratio to part 1's burst of this run;
 //  3. how soon a worker starts a job due now, with and without the job store's notifications;
 //  4. the service as separate processes (dist/src/main.js, or BENCH_ENTRY=fixture
 //     dist/test/fixtures/service-process.js) in real time: one ROLE=api process imports hires whose
@@ -25,7 +32,9 @@
 // Asserts nothing.
 import "reflect-metadata";
 import { randomBytes, randomUUID } from "node:crypto";
-import { cpus } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import nodemailer from "nodemailer";
 import pg from "pg";
@@ -95,17 +104,44 @@ function sampleDbPool(app: App) {
   };
 }
 
+/** BENCH_DB=embedded: the in-process parts run on the embedded database and job store (a fresh DATA_DIR) instead of MariaDB and a job store server. */
+const embedded = process.env.BENCH_DB === "embedded";
+
+/** The environment of a service in this process on fresh, empty databases; `drop` removes them. */
+async function freshService(sink: SmtpSink, extra: Record<string, string> = {}): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (embedded) {
+    const dir = await mkdtemp(path.join(tmpdir(), "bench-embedded-"));
+    const env = serviceEnv({ database: "", jobs: "", smtp: sink.url }, { ...extra, DATA_DIR: dir });
+    delete env.DATABASE_URL;
+    delete env.JOBS_URL;
+    return { env, drop: () => rm(dir, { recursive: true, force: true }) };
+  }
+  const db = await freshMariaDb();
+  const jobs = await freshJobStore();
+  return {
+    env: serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url }, extra),
+    drop: async () => {
+      await db.drop();
+      await jobs.drop();
+    },
+  };
+}
+
+/** MariaDB's statements per mail between two readings; nothing to read on the embedded database. */
+const sqlCounters = () => (embedded ? Promise.resolve(null) : mariaDbCounters());
+const sqlPerMail = (before: Record<string, number> | null, after: Record<string, number> | null, mails: number) =>
+  before && after ? statementsPerMail(before, after, mails) : "(not counted on the embedded database)";
+
 interface InProcessResult {
   totalMs: number;
   firstMs: number;
 }
 
 async function inProcess(sink: SmtpSink, options: { webhooks?: boolean } = {}): Promise<InProcessResult> {
-  const db = await freshMariaDb();
-  const jobs = await freshJobStore();
   const clock = new Clock();
   const hooks = options.webhooks ? await startWebhookSink() : null;
-  const app = await startInProcess(serviceEnv({ database: db.url, jobs: jobs.url, smtp: sink.url }, hooks ? { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" } : {}), clock);
+  const stores = await freshService(sink, hooks ? { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" } : {});
+  const app = await startInProcess(stores.env, clock);
   try {
     const pickups: number[] = [];
     (app.agenda as Agenda).on(`start:${SEND_DUE_INVITATIONS}`, () => pickups.push(Date.now()));
@@ -124,18 +160,18 @@ async function inProcess(sink: SmtpSink, options: { webhooks?: boolean } = {}): 
     await sleep(burst.dueAt - Date.now() - 100);
     // from here to the last mail: the burst alone
     const cpuBefore = await cpuSnapshot();
-    const sqlBefore = await mariaDbCounters();
+    const sqlBefore = await sqlCounters();
     const machineBefore = await machineCpu();
     const eluBefore = performance.eventLoopUtilization();
     const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
-    const pool = sampleDbPool(app);
+    const pool = embedded ? null : sampleDbPool(app);
     const stats = await sink.waitFor(N, TIMEOUT_MS);
-    const waiting = pool.stop();
+    const waiting = pool?.stop();
     if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
     const elu = performance.eventLoopUtilization(eluBefore);
     const machine = machineLoad(machineBefore, await machineCpu(), cpus().length);
     const cpu = cpuUsed(cpuBefore, await cpuSnapshot(), { [process.pid]: "bench process (service + SMTP sink thread)" });
-    const sql = statementsPerMail(sqlBefore, await mariaDbCounters(), N);
+    const sql = sqlPerMail(sqlBefore, await sqlCounters(), N);
     const totalMs = stats.last! - burst.dueAt;
     const firstMs = stats.first! - burst.dueAt;
     const mail = (await app.metrics.getSingleMetric("onboarding_mail_send_seconds")!.get()).values as { metricName?: string; labels: { outcome?: string }; value: number }[];
@@ -163,7 +199,7 @@ async function inProcess(sink: SmtpSink, options: { webhooks?: boolean } = {}): 
     console.log(`   sweeps that ran during the burst          ${sweepsDuring}`);
     console.log(`   mailer.send (SMTP hand-over incl. pool)   mean ${((sum / count) * 1000).toFixed(1)} ms over ${count} mails`);
     console.log(`   SMTP connections opened                   ${stats.connections}`);
-    console.log(`   MariaDB pool: queries waiting for one of its ${waiting.size} connections   mean ${waiting.mean.toFixed(1)}, max ${waiting.max} (sampled every 20 ms)`);
+    if (waiting) console.log(`   MariaDB pool: queries waiting for one of its ${waiting.size} connections   mean ${waiting.mean.toFixed(1)}, max ${waiting.max} (sampled every 20 ms)`);
     console.log(`   MariaDB statements per mail               ${sql}`);
     console.log(`   event loop busy (this process)            ${(elu.utilization * 100).toFixed(0)} %`);
     console.log(`   machine during the burst                  ${machine}`);
@@ -174,8 +210,7 @@ async function inProcess(sink: SmtpSink, options: { webhooks?: boolean } = {}): 
   } finally {
     await app.stop(1000);
     await hooks?.close();
-    await db.drop();
-    await jobs.drop();
+    await stores.drop();
   }
 }
 
@@ -276,6 +311,101 @@ async function processes(sink: SmtpSink, workers: number): Promise<ProcessRun> {
   }
 }
 
+/** The statements this service sends (its TypeORM logger sees each), whoever else uses the database server. */
+function countStatements(app: App) {
+  const dataSource = app.dataSource;
+  const original = dataSource.logger;
+  const counts = { total: 0, brackets: 0, rounds: 0 };
+  dataSource.logger = new Proxy(original, {
+    get: (target, property, receiver) =>
+      property === "logQuery"
+        ? (query: string, ...rest: unknown[]) => {
+            counts.total++;
+            if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(query)) counts.brackets++;
+            if (/MIN\(\S*dueAt/.test(query)) counts.rounds++; // what is due next: asked once a round
+            return target.logQuery(query, ...(rest as []));
+          }
+        : Reflect.get(target, property, receiver),
+  }) as typeof original;
+  return {
+    stop() {
+      dataSource.logger = original;
+      return counts;
+    },
+  };
+}
+
+/** Start dates of the spread test-clock run (BENCH_CLOCK_DAYS): one a day from the third day of the clock, as an outside tester's hires start over months. */
+const SPREAD_DAYS = Number(process.env.BENCH_CLOCK_DAYS ?? 250);
+
+/**
+ * A sandbox tenant (Europe/Stockholm) whose clock starts at 00:00Z on 1 March next year, N hires
+ * imported with importHires (start dates from 3 March: one date, or SPREAD_DAYS of them), then one
+ * advanceTestClock past every send (and, spread, past the expiries of the earlier links: the advance
+ * runs those too). Returns the advance's time in ms.
+ */
+async function testClock(sink: SmtpSink, spread: boolean, reminderDays: number | null = null): Promise<number> {
+  const stores = await freshService(sink);
+  const app = await startInProcess(stores.env, new Clock());
+  try {
+    const gql = gqlAt(app.url);
+    const year = new Date().getUTCFullYear() + 1;
+    const clockStart = new Date(Date.UTC(year, 2, 1));
+    const created = await gql(`mutation($input: CreateTenantInput!) { createTenant(input: $input) { adminApiKey } }`, {
+      input: { name: "Bench Sandbox AB", timeZone: "Europe/Stockholm", sandbox: true, clockStart: clockStart.toISOString() },
+    });
+    const key = created.createTenant.adminApiKey as string;
+    const user = (await gql(`mutation { createUserTemplate(input: { name: "Employee" }) { id } }`, {}, key)).createUserTemplate.id;
+    const templateId = (await gql(`mutation($u: ID) { createEmploymentTemplate(input: { name: "Permanent", userTemplateId: $u }) { id } }`, { u: user }, key))
+      .createEmploymentTemplate.id as string;
+    if (reminderDays) await gql(`mutation($d: Int) { setTenantSettings(input: { reminderDaysBeforeExpiry: $d }) { id } }`, { d: reminderDays }, key);
+    const mails = reminderDays ? 2 * N : N;
+    const days = spread ? SPREAD_DAYS : 1;
+    const startDate = (k: number) => new Date(clockStart.getTime() + (2 + (k % days)) * 86_400_000).toISOString().slice(0, 10);
+    const run = randomBytes(3).toString("hex");
+    const rows = Array.from({ length: N }, (_, k) => ({ firstName: `Anna${k}`, lastName: "Berg", email: `clock.${run}.${k}@example.org`, startDate: startDate(k), employmentTemplateId: templateId }));
+    const importStarted = Date.now();
+    for (let i = 0; i < rows.length; i += 5000) {
+      const chunk = rows.slice(i, i + 5000);
+      const report = (await gql(`mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created } }`, { rows: chunk }, key)).importHires;
+      if (report.created !== chunk.length) throw new Error(`import created ${report.created} of ${chunk.length}`);
+    }
+    const importMs = Date.now() - importStarted;
+    // past the last send (09:00 local the day before the last start date) and a week on: the earlier links expire on the way
+    const to = new Date(clockStart.getTime() + (2 + days + 7) * 86_400_000);
+    await sink.reset();
+    const cpuBefore = await cpuSnapshot();
+    const sqlBefore = await sqlCounters();
+    const eluBefore = performance.eventLoopUtilization();
+    const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
+    const counted = countStatements(app);
+    const t0 = Date.now();
+    const advanced = await gql(`mutation($to: DateTime!) { advanceTestClock(to: $to) { clockNow } }`, { to: to.toISOString() }, key);
+    const advanceMs = Date.now() - t0;
+    const own = counted.stop();
+    if (profiler) await profiler.stop(`${process.env.BENCH_PROFILE}.testclock-${spread ? "spread" : "one"}.cpuprofile`);
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const sql = sqlPerMail(sqlBefore, await sqlCounters(), mails);
+    const cpu = cpuUsed(cpuBefore, await cpuSnapshot(), { [process.pid]: "bench process (service + SMTP sink thread)" });
+    await sleep(1000); // a mail sent after the answer, or twice, would arrive here
+    const stats = await sink.stats();
+    const expired = (await gql(`query { invitations(status: EXPIRED, first: 1) { totalCount } }`, {}, key)).invitations.totalCount;
+    console.log(`\n5${reminderDays ? "c" : spread ? "b" : "a"}. A sandbox test clock: ${N} hires, start dates ${spread ? `spread over ${days} days (${SPREAD_DAYS} send instants)` : "all the same day (one send instant)"}${reminderDays ? `, a reminder ${reminderDays} days before a link expires` : ""}, one advanceTestClock to ${advanced.advanceTestClock.clockNow}`);
+    console.log(`   import of the ${N} hires                   ${s(importMs)} (not counted)`);
+    console.log(`   advanceTestClock answered after           ${s(advanceMs)}   ${rate(stats.count, advanceMs)}`);
+    console.log(`   mails received (before the answer + 1 s)   ${stats.count} (${stats.recipients} hires), twice for one hire ${stats.duplicates}${reminderDays ? " (the reminders)" : ""}; links expired on the way ${expired}`);
+    console.log(`   MariaDB statements per mail               ${sql}`);
+    console.log(`   the service's own statements              ${own.total} (${(own.total / mails).toFixed(2)} a mail; ${own.brackets} of them BEGIN/COMMIT), ${own.rounds} rounds (clock reads of what is due next)`);
+    console.log(`   event loop busy (this process)            ${(elu.utilization * 100).toFixed(0)} %`);
+    console.log(`   CPU seconds during the advance            ${cpu}`);
+    if (stats.count !== mails || stats.duplicates !== mails - N) throw new Error(`the advance mailed ${stats.count} (${stats.duplicates} twice) of ${mails}`);
+    return advanceMs;
+  } finally {
+    await app.stop(1000);
+    await stores.drop();
+  }
+}
+
 const smtpDelayMs = Number(process.env.BENCH_SMTP_DELAY_MS ?? 0);
 /**
  * How soon a worker starts a job that is due now. Through the service's own Agenda the job store
@@ -322,7 +452,7 @@ async function pickup(sink: SmtpSink): Promise<void> {
 }
 
 const sink = await startSmtpSink({ delayMs: smtpDelayMs });
-console.log(`burst of ${N} invitations; MariaDB (${new URL(mysqlUrl).host}), ${jobsKind} job store, ${new Date().toISOString()}`);
+console.log(`burst of ${N} invitations; ${embedded ? "the embedded database and job store (in-process parts)" : `MariaDB (${new URL(mysqlUrl).host}), ${jobsKind} job store`}, ${new Date().toISOString()}`);
 if (smtpDelayMs) console.log(`the SMTP server answers each message ${smtpDelayMs} ms after its data (BENCH_SMTP_DELAY_MS)`);
 const relays: SmtpSink[] = [];
 try {
@@ -334,6 +464,13 @@ try {
   if (phases.has("webhooks")) {
     const withHooks = await inProcess(sink, { webhooks: true });
     if (baseline) console.log(`\n   with webhooks: ours vs bare nodemailer ${(withHooks.totalMs / baseline.totalMs).toFixed(2)}x the time${ours ? ` (without: ${(ours.totalMs / baseline.totalMs).toFixed(2)}x; target: within 10 % of it)` : ""}`);
+  }
+  if (phases.has("testclock")) {
+    const one = await testClock(sink, false);
+    const spread = await testClock(sink, true);
+    if (process.env.BENCH_CLOCK_REMINDERS) await testClock(sink, true, Number(process.env.BENCH_CLOCK_REMINDERS));
+    const vs = (ms: number) => (ours ? `${(ms / ours.totalMs).toFixed(2)}x the live burst of this run (${s(ours.totalMs)}; target ≤ 2x)` : "(run with inproc for the live burst beside it)");
+    console.log(`\n   test clock over ${N} sends: one instant ${s(one)}, ${vs(one)}; spread over ${SPREAD_DAYS} days ${s(spread)}, ${vs(spread)}`);
   }
   if (phases.has("pickup")) await pickup(sink);
   // several workers, against this SMTP server and against one that answers like a distant relay

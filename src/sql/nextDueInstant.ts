@@ -1,6 +1,6 @@
-import type { EntityManager } from "typeorm";
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { reminderDueAt } from "../domain/reminder-policy.js";
-import { Employment, Invitation } from "../entities/index.js";
+import { Employment, Invitation, Tenant } from "../entities/index.js";
 
 /** What a tenant's reminders need to say when the next one is due (R10); null: the tenant sends none. */
 export interface ReminderTerms {
@@ -10,56 +10,68 @@ export interface ReminderTerms {
   now: Date;
 }
 
+/** The earliest instant something of the tenant falls due, and which kinds of work are due by then. */
+export interface DueInstant {
+  at: Date;
+  sends: boolean;
+  expiries: boolean;
+  removals: boolean;
+  reminders: boolean;
+}
+
 /**
  * The earliest instant, up to `to`, at which something of the tenant falls due: a send (SCHEDULED by
  * its dueAt; SENDING — a send in flight — counts as due now), a link's expiry, a leaver's planned
  * removal (R9: disconnectAt, not yet done), or (with `reminders`) a reminder: 09:00 local N days
  * before the earliest expiry of an unreminded link (its retry time, once refused for now). A
- * reminder whose time has passed counts as due now. null: nothing.
+ * reminder whose time has passed counts as due now. null: nothing. With it, which kinds are due by
+ * then (or by `now`, the tenant's clock, if that is later), so that a test clock's advance runs only
+ * those; one statement, as the advance asks before every instant.
  */
-export async function nextDueInstant(manager: EntityManager, p: { tenantId: string; to: Date; reminders?: ReminderTerms | null }): Promise<Date | null> {
-  const [send, expiry, removal, reminder] = await Promise.all([
-    manager
-      .createQueryBuilder(Invitation, "i")
-      .select("MIN(i.dueAt)", "at")
-      .where("i.tenantId = :tenantId AND i.status IN ('SCHEDULED', 'SENDING') AND i.dueAt <= :to", p)
-      .getRawOne<{ at: Date | string | null }>(),
-    manager
-      .createQueryBuilder(Invitation, "i")
-      .select("MIN(i.expiresAt)", "at")
-      .where("i.tenantId = :tenantId AND i.status = 'SENT' AND i.expiresAt <= :to", p)
-      .getRawOne<{ at: Date | string | null }>(),
-    manager
-      .createQueryBuilder(Employment, "m")
-      .select("MIN(m.disconnectAt)", "at")
-      .where("m.tenantId = :tenantId AND m.disconnectDoneAt IS NULL AND m.disconnectAt <= :to", p)
-      .getRawOne<{ at: Date | string | null }>(),
-    p.reminders ? nextReminder(manager, p.tenantId, p.reminders) : null,
-  ]);
-  const instants = [send?.at, expiry?.at, removal?.at].filter((at) => at !== null && at !== undefined).map((at) => asInstant(at!));
-  if (reminder && reminder.getTime() <= p.to.getTime()) instants.push(reminder);
-  return instants.length ? new Date(Math.min(...instants.map((at) => at.getTime()))) : null;
-}
-
-/** When the tenant's next reminder is due (the rows claimDueReminders would claim, leases aside). */
-async function nextReminder(manager: EntityManager, tenantId: string, r: ReminderTerms): Promise<Date | null> {
+export async function nextDueInstant(manager: EntityManager, p: { tenantId: string; now: Date; to: Date; reminders?: ReminderTerms | null }): Promise<DueInstant | null> {
   const q = (name: string) => manager.connection.driver.escape(name);
-  const unreminded = () =>
-    manager
-      .createQueryBuilder(Invitation, "i")
-      .where("i.tenantId = :tenantId AND i.status = 'SENT' AND i.remindedAt IS NULL AND i.tokenHash IS NOT NULL AND i.expiresAt > :now", { tenantId, now: r.now })
+  const unreminded = (qb: SelectQueryBuilder<ObjectLiteral>, at: string) =>
+    qb
+      .select(`MIN(${at})`)
+      .from(Invitation, "i")
+      .where("i.tenantId = :tenantId AND i.status = 'SENT' AND i.remindedAt IS NULL AND i.tokenHash IS NOT NULL AND i.expiresAt > :reminderNow")
       .andWhere(`EXISTS (SELECT 1 FROM employment m WHERE m.id = i.${q("employmentId")} AND m.${q("currentInvitationId")} = i.id AND m.status = 'ACTIVE')`);
-  const [first, retry] = await Promise.all([
-    unreminded().select("MIN(i.expiresAt)", "at").andWhere("i.reminderRetryAt IS NULL").getRawOne<{ at: Date | string | null }>(),
-    unreminded().select("MIN(i.reminderRetryAt)", "at").andWhere("i.reminderRetryAt < i.expiresAt").getRawOne<{ at: Date | string | null }>(),
-  ]);
-  const instants: Date[] = [];
-  if (first?.at) instants.push(reminderDueAt(asInstant(first.at), r.daysBefore, r.timeZone));
-  if (retry?.at) instants.push(asInstant(retry.at));
-  return instants.length ? new Date(Math.min(...instants.map((at) => at.getTime()))) : null;
+  const query = manager
+    .createQueryBuilder()
+    .select((qb) => qb.select("MIN(i.dueAt)").from(Invitation, "i").where("i.tenantId = :tenantId AND i.status IN ('SCHEDULED', 'SENDING') AND i.dueAt <= :to"), "send")
+    .addSelect((qb) => qb.select("MIN(i.expiresAt)").from(Invitation, "i").where("i.tenantId = :tenantId AND i.status = 'SENT' AND i.expiresAt <= :to"), "expiry")
+    .addSelect((qb) => qb.select("MIN(m.disconnectAt)").from(Employment, "m").where("m.tenantId = :tenantId AND m.disconnectDoneAt IS NULL AND m.disconnectAt <= :to"), "removal")
+    .from(Tenant, "t") // the tenant's row: one row, whatever the subqueries find
+    .where("t.id = :tenantId")
+    .setParameters({ tenantId: p.tenantId, to: p.to });
+  if (p.reminders) {
+    // the rows claimDueReminders would claim, leases aside: the first reminder by the link's expiry, a retry by its own time
+    query
+      .addSelect((qb) => unreminded(qb, "i.expiresAt").andWhere("i.reminderRetryAt IS NULL"), "firstReminder")
+      .addSelect((qb) => unreminded(qb, "i.reminderRetryAt").andWhere("i.reminderRetryAt < i.expiresAt"), "reminderRetry")
+      .setParameter("reminderNow", p.reminders.now);
+  }
+  type At = Date | string | null;
+  const row = await query.getRawOne<{ send: At; expiry: At; removal: At; firstReminder?: At; reminderRetry?: At }>();
+  if (!row) return null;
+  const kinds = { sends: instant(row.send), expiries: instant(row.expiry), removals: instant(row.removal), reminders: null as Date | null };
+  if (p.reminders) {
+    const first = instant(row.firstReminder ?? null);
+    const reminders = [first && reminderDueAt(first, p.reminders.daysBefore, p.reminders.timeZone), instant(row.reminderRetry ?? null)].filter((at): at is Date => at !== null);
+    const earliest = Math.min(...reminders.map((at) => at.getTime()));
+    if (reminders.length && earliest <= p.to.getTime()) kinds.reminders = new Date(earliest);
+  }
+  const instants = Object.values(kinds).filter((at): at is Date => at !== null);
+  if (!instants.length) return null;
+  const at = Math.min(...instants.map((d) => d.getTime()));
+  // due then: what falls due at that instant, and all that the clock has passed already (a reminder late, a send in flight)
+  const by = Math.max(at, p.now.getTime());
+  const due = (d: Date | null) => d !== null && d.getTime() <= by;
+  return { at: new Date(at), sends: due(kinds.sends), expiries: due(kinds.expiries), removals: due(kinds.removals), reminders: due(kinds.reminders) };
 }
 
-/** A raw MIN() comes back as a Date (mysql2, pg) or, on some drivers, as text in UTC. */
-function asInstant(value: Date | string): Date {
+/** A raw MIN() comes back as a Date (mysql2, pg) or, on some drivers, as text in UTC; null when there is no row. */
+function instant(value: Date | string | null): Date | null {
+  if (value === null || value === undefined) return null;
   return value instanceof Date ? value : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`);
 }

@@ -2,6 +2,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
+import { DateTime } from "luxon";
+import type { Logger as TypeOrmLogger } from "typeorm";
+import { linkExpiresAt } from "../../src/domain/invitation-policy.js";
 import { startOn, type Environment, type TestApp } from "../support/app.js";
 import { ACCOUNT_STATUS, ADVANCE, EMPLOYMENT, address, advance, hrTenant, register, sandboxTenant, type HrTenant } from "../support/hires.js";
 import {
@@ -39,6 +42,23 @@ const [SWEEP_LAG, SPARE] = [3000, 1000];
 const LEASE = SWEEP_LAG + 3 * SPARE;
 const HOLD_FIRST = LEASE + SWEEP_LAG + SPARE;
 const HOLD_SECOND = LEASE - SPARE;
+
+/** The SQL statements the service sends while `work` runs, transaction brackets and the webhook relay's background polls left out. */
+async function statementsDuring(t: TestApp, work: () => Promise<unknown>): Promise<string[]> {
+  const dataSource = t.app.dataSource;
+  const original = dataSource.logger;
+  const seen: string[] = [];
+  dataSource.logger = new Proxy(original, {
+    get: (target, property, receiver) =>
+      property === "logQuery" ? (query: string, ...rest: unknown[]) => (seen.push(query), target.logQuery(query, ...(rest as []))) : Reflect.get(target, property, receiver),
+  }) as TypeOrmLogger;
+  try {
+    await work();
+  } finally {
+    dataSource.logger = original;
+  }
+  return seen.filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SELECT 1)/i.test(q) && !/webhooksPending|webhook_delivery/.test(q));
+}
 
 const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created unchanged failed employments { id } } }`;
 const INVITATION_COUNT = `query($status: InvitationStatus) { invitations(first: 1, status: $status) { totalCount } }`;
@@ -357,6 +377,48 @@ export function testClockStepsSuite(label: string, environment: Environment): vo
         const mailed = smtp.received.filter((m) => m.to.some((to) => to.startsWith(prefix)));
         assert.equal(new Set(mailed.flatMap((m) => m.to)).size, rows.length, "every hire got its mail");
         assert.equal(mailed.length, rows.length, "and only one");
+      } finally {
+        await stop();
+        await smtp.close();
+      }
+    });
+
+    // An outside tester's hires start over months: an advance then runs hundreds of instants with a
+    // send or an expiry each, and what each instant costs beyond its own work decides the answer's time.
+    test("one advanceTestClock over hires starting on 40 different days sends and expires each at its own instant, in a few statements an instant", async () => {
+      const smtp = await startTestSmtp();
+      const { t, stop } = await startOn(environment, smtp);
+      try {
+        const tenant = await sandboxTenant(t, T0);
+        const prefix = `days-${randomBytes(3).toString("hex")}`;
+        const days = 40;
+        const startDate = (k: number) => new Date(Date.parse(T0) + (2 + k) * 86_400_000).toISOString().slice(0, 10);
+        const rows = Array.from({ length: days }, (_, k) => ({ firstName: "Anna", lastName: "Berg", email: `${prefix}-${k}@example.org`, startDate: startDate(k), employmentTemplateId: tenant.templateId }));
+        const imported = await t.gql(IMPORT, { rows }, tenant.key);
+        assert.equal(imported.data?.importHires.created, days, JSON.stringify(imported.errors));
+
+        const statements = await statementsDuring(t, async () => {
+          const advanced = await t.gql(ADVANCE, { to: new Date(Date.parse(T0) + (days + 10) * 86_400_000).toISOString() }, tenant.key);
+          assert.ok(advanced.data, JSON.stringify(advanced.errors));
+        });
+        const mailed = smtp.received.filter((m) => m.to.some((to) => to.startsWith(prefix)));
+        assert.equal(mailed.length, days, "every hire got its mail, once");
+        for (const [k, { id }] of (imported.data.importHires.employments as { id: string }[]).entries()) {
+          const history = (await t.gql(`query($id: ID!) { employment(id: $id) { history { kind at } } }`, { id }, tenant.key)).data.employment.history as { kind: string; at: string }[];
+          const sendAt = DateTime.fromISO(startDate(k), { zone: "Europe/Stockholm" }).minus({ days: 1 }).set({ hour: 9 }).toJSDate();
+          assert.deepEqual(
+            history.filter((h) => h.kind === "SENT" || h.kind === "EXPIRED"),
+            [
+              { kind: "SENT", at: sendAt.toISOString() },
+              { kind: "EXPIRED", at: linkExpiresAt(sendAt, "Europe/Stockholm").toISOString() },
+            ],
+            `hire ${k}: sent at 09:00 the day before the start, expired when the link stopped working`,
+          );
+        }
+        // 80 instants: a send or an expiry each (its claim, the hire's name, its UPDATE and event), the
+        // question what is due next and the clock's move; before, every instant also asked for each
+        // kind of work that was not due, and renewed the hold on its own (13 an instant)
+        assert.ok(statements.length <= 2 * days * 8, `${statements.length} statements for ${2 * days} instants`);
       } finally {
         await stop();
         await smtp.close();

@@ -1,7 +1,6 @@
 import { testClockStepsSuite } from "./races.suite.js";
 import { freshMysqlDatabase, services } from "../support/services.js";
 
-// MariaDB only: on the embedded database the current code needs about 150 s for it.
 testClockStepsSuite("MariaDB with a Redis job store", async () => {
   const db = await freshMysqlDatabase();
   return { env: { DATABASE_URL: db.url, JOBS_URL: services.redis, OPERATOR_API_KEY: "o".repeat(40) }, cleanup: db.drop };
