@@ -137,11 +137,12 @@ export class InvitationDispatch {
 
   /**
    * Sends every invitation of the tenant that is due at its clock's now: claims them SEND_BATCH at a
-   * time, keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the
-   * SMTP server accepted it. When the first batch is full, one more job for the tenant is scheduled
-   * for now, so that another worker joins in (its claims never overlap ours). With `breaker`, a burst
-   * stops when the SMTP server refused SEND_BATCH mails in a row (SmtpBreaker). `onBatch` runs after
-   * each batch (the job extends its lock).
+   * time, keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT once the SMTP
+   * server accepted it (those accepted while one commit runs, together in the next: WriteGroups).
+   * When the first batch is full, one more job for the tenant is scheduled for now, so that another
+   * worker joins in (its claims never overlap ours). With `breaker`, a burst stops when the SMTP
+   * server refused SEND_BATCH mails in a row (SmtpBreaker). `onBatch` runs after each batch (the job
+   * extends its lock).
    */
   async sendDue(tenant: Tenant, options: { onBatch?: () => Promise<void>; breaker: boolean }): Promise<number> {
     if (options.breaker && this.breaker.resting(tenant.id, this.clock.now())) return 0; // the sweep comes back
@@ -242,7 +243,9 @@ export class InvitationDispatch {
       const atOnce = new Map<string, SentMail[]>();
       for (const mail of mails) {
         const key = `${mail.now.getTime()}|${mail.expiresAt.getTime()}`;
-        atOnce.set(key, [...(atOnce.get(key) ?? []), mail]);
+        const same = atOnce.get(key);
+        if (same) same.push(mail);
+        else atOnce.set(key, [mail]);
       }
       const changed: SentMail[] = [];
       for (const same of atOnce.values()) changed.push(...(await markAllSent(manager, { mails: same, sentAt: same[0]!.now, expiresAt: same[0]!.expiresAt })));
