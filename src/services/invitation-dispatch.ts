@@ -13,7 +13,7 @@ import { expireLinks } from "../sql/expireLinks.js";
 import type { InvitationsOf } from "../sql/invitationsOf.js";
 import { markSendFailed } from "../sql/markSendFailed.js";
 import { markSendFailedForGood } from "../sql/markSendFailedForGood.js";
-import { markSent } from "../sql/markSent.js";
+import { markAllSent, type AcceptedMail } from "../sql/markAllSent.js";
 import { reclaimLapsed } from "../sql/reclaimLapsed.js";
 import type { Clock } from "./clock.js";
 import { EventsWritten } from "./events-written.js";
@@ -21,7 +21,7 @@ import { recordEvent, recordEvents, SYSTEM } from "./history.js";
 import type { AfterCommit, InvitationJobs } from "./invitation-jobs.js";
 import { generateLinkToken, hashLinkToken } from "./link-token.js";
 import type { ReminderDispatch } from "./reminder-dispatch.js";
-import { SEND_BATCH, SendWindow, SmtpBreaker } from "./send-window.js";
+import { SEND_BATCH, SendWindow, SmtpBreaker, WriteGroups } from "./send-window.js";
 
 const EXPIRE_BATCH = 500;
 
@@ -41,6 +41,18 @@ interface Recipient {
   employeeId: string;
   externalId: string | null;
 }
+
+/** A mail the SMTP server accepted, to be marked SENT with its event. */
+interface SentMail extends AcceptedMail {
+  tenant: Tenant;
+  now: Date;
+  expiresAt: Date;
+  claim: Claimed;
+  hire: Recipient;
+}
+
+/** Marks mails SENT; answers, of each, whether its claim still held the invitation. */
+type MarkSent = (mail: SentMail) => Promise<boolean>;
 
 /**
  * The worker's side of the invitation state machine: claim what is due (SCHEDULED → SENDING under a
@@ -109,7 +121,7 @@ export class InvitationDispatch {
     if (!claim) return;
     const hires = await this.hiresOf([claim.employmentId]);
     const expiresAt = linkExpiresAt(now, tenant.timeZone);
-    const outcome = await this.send(tenant, now, expiresAt, claim, hires.get(claim.employmentId)!);
+    const outcome = await this.send(tenant, now, expiresAt, claim, hires.get(claim.employmentId)!, async (mail) => (await this.markSent([mail]))(mail));
     if (outcome === "sent" && !tenant.sandbox) {
       await this.jobs.scheduleExpiry(tenant.id, expiresAt).catch(() => undefined); // else the sweep expires it
       await this.reminders.schedule(tenant, [expiresAt]);
@@ -125,17 +137,20 @@ export class InvitationDispatch {
 
   /**
    * Sends every invitation of the tenant that is due at its clock's now: claims them SEND_BATCH at a
-   * time, keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT as soon as the
-   * SMTP server accepted it. When the first batch is full, one more job for the tenant is scheduled
-   * for now, so that another worker joins in (its claims never overlap ours). With `breaker`, a burst
-   * stops when the SMTP server refused SEND_BATCH mails in a row (SmtpBreaker). `onBatch` runs after
-   * each batch (the job extends its lock).
+   * time, keeps up to 1.5 batches in flight over the mailer's pool, and marks each SENT once the SMTP
+   * server accepted it (those accepted while one commit runs, together in the next: WriteGroups).
+   * When the first batch is full, one more job for the tenant is scheduled for now, so that another
+   * worker joins in (its claims never overlap ours). With `breaker`, a burst stops when the SMTP
+   * server refused SEND_BATCH mails in a row (SmtpBreaker). `onBatch` runs after each batch (the job
+   * extends its lock).
    */
   async sendDue(tenant: Tenant, options: { onBatch?: () => Promise<void>; breaker: boolean }): Promise<number> {
     if (options.breaker && this.breaker.resting(tenant.id, this.clock.now())) return 0; // the sweep comes back
     let delivered = 0;
     const expiries = new Map<number, Date>();
     const window = new SendWindow();
+    // the mails accepted while one commit runs are marked SENT together in the next (bench/README.md, "Tuning")
+    const marks = new WriteGroups((mails: SentMail[]) => this.markSent(mails));
     for (let first = true; ; first = false) {
       const now = this.clock.nowFor(tenant);
       const claimed = await inTransaction(this.manager, (m) => claimDue(m, { tenantId: tenant.id, now, limit: SEND_BATCH, ...this.newClaim() }));
@@ -147,7 +162,7 @@ export class InvitationDispatch {
       const expiresAt = linkExpiresAt(now, tenant.timeZone);
       for (const claim of claimed) {
         window.add(
-          this.send(tenant, now, expiresAt, claim, hires.get(claim.employmentId)!).then((outcome) => {
+          this.send(tenant, now, expiresAt, claim, hires.get(claim.employmentId)!, (mail) => marks.add(mail)).then((outcome) => {
             if (options.breaker && this.breaker.record(tenant.id, outcome, this.clock.now())) {
               this.log.warn({ tenantId: tenant.id, until: this.breaker.until(tenant.id) }, "the SMTP server refused every recent mail of this tenant; its bursts wait for the sweep");
             }
@@ -195,12 +210,12 @@ export class InvitationDispatch {
   }
 
   /**
-   * Mails a claimed invitation with a new link valid until `expiresAt` and marks it SENT with its
-   * event, or SCHEDULED again for a retry with back-off, or FAILED (both "refused"). "cancelled": the mail went out
-   * but the claim no longer holds the invitation (cancelled, replaced, or re-claimed after its lease
-   * ran out), so its link was never stored and does not work.
+   * Mails a claimed invitation with a new link valid until `expiresAt` and has `markSent` mark it SENT
+   * with its event, or marks it SCHEDULED again for a retry with back-off, or FAILED (both "refused").
+   * "cancelled": the mail went out but the claim no longer holds the invitation (cancelled, replaced,
+   * or re-claimed after its lease ran out), so its link was never stored and does not work.
    */
-  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, hire: Recipient): Promise<Outcome> {
+  private async send(tenant: Tenant, now: Date, expiresAt: Date, claim: Claimed, hire: Recipient, markSent: MarkSent): Promise<Outcome> {
     const token = generateLinkToken();
     try {
       const link = `${this.settings.publicBaseUrl}/verify?token=${token}`;
@@ -209,20 +224,47 @@ export class InvitationDispatch {
       await this.sendFailed(tenant, now, claim, hire, error);
       return "refused";
     }
-    const marked = await inTransaction(this.manager, async (manager) => {
-      if (!(await markSent(manager, { invitationId: claim.id, claimId: claim.claimId, sentAt: now, expiresAt, tokenHash: hashLinkToken(token) }))) return false;
-      const detail = `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`;
-      const snapshot = { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: "INVITATION_SENT" as const };
-      await recordEvent(manager, { tenantId: tenant.id, employmentId: claim.employmentId, kind: "SENT", at: now, actor: SYSTEM, detail, snapshot });
-      return true;
-    });
+    const marked = await markSent({ invitationId: claim.id, claimId: claim.claimId, tokenHash: hashLinkToken(token), tenant, now, expiresAt, claim, hire });
     if (!marked) {
       this.log.info({ invitationId: claim.id, tenantId: tenant.id }, "invitation mailed, but no longer this claim's (cancelled, replaced or re-claimed): its link does not work");
       return "cancelled";
     }
-    this.eventsWritten.notify();
     this.log.info({ invitationId: claim.id, tenantId: tenant.id, attempts: claim.attempts }, "invitation sent");
     return "sent";
+  }
+
+  /**
+   * Accepted mails become SENT, each with its SENT event, in one transaction: one UPDATE per instant
+   * they were sent at (a burst's batches may each have their own) and one multi-row INSERT of the
+   * events. Answers, of each mail, whether its claim still held the invitation.
+   */
+  private async markSent(mails: SentMail[]): Promise<(mail: SentMail) => boolean> {
+    const marked = await inTransaction(this.manager, async (manager) => {
+      const atOnce = new Map<string, SentMail[]>();
+      for (const mail of mails) {
+        const key = `${mail.now.getTime()}|${mail.expiresAt.getTime()}`;
+        const same = atOnce.get(key);
+        if (same) same.push(mail);
+        else atOnce.set(key, [mail]);
+      }
+      const changed: SentMail[] = [];
+      for (const same of atOnce.values()) changed.push(...(await markAllSent(manager, { mails: same, sentAt: same[0]!.now, expiresAt: same[0]!.expiresAt })));
+      await recordEvents(
+        manager,
+        changed.map(({ tenant, now, expiresAt, claim, hire }) => ({
+          tenantId: tenant.id,
+          employmentId: claim.employmentId,
+          kind: "SENT" as const,
+          at: now,
+          actor: SYSTEM,
+          detail: `attempt ${claim.attempts} to ${maskEmail(claim.email)}, link valid until ${expiresAt.toISOString()}`,
+          snapshot: { employeeId: hire.employeeId, externalId: hire.externalId, connectStatus: "INVITATION_SENT" as const },
+        })),
+      );
+      return new Set(changed);
+    });
+    if (marked.size) this.eventsWritten.notify();
+    return (mail) => marked.has(mail);
   }
 
   /** A refused or lost delivery: SCHEDULED again for a retry with back-off, or FAILED for good (R10). */

@@ -35,6 +35,42 @@ export class SendWindow {
 }
 
 /**
+ * Writes what a burst's sends produce in shared transactions: an item waits while the write before
+ * it commits, then everything that arrived meanwhile is written together by one call of `write` (a
+ * group commit). The first item is written at once, so a lone send waits for nobody; under a burst
+ * the mails the SMTP server accepted during one commit share the next. Each `add` resolves with what
+ * `write` answered for its item, or rejects with the error of its group's write.
+ */
+export class WriteGroups<T, R> {
+  private waiting: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(private readonly write: (items: T[]) => Promise<(item: T) => R>) {}
+
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.writing) void this.writeAll();
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const group = this.waiting;
+      this.waiting = [];
+      try {
+        const resultOf = await this.write(group.map((w) => w.item));
+        for (const w of group) w.resolve(resultOf(w.item));
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+}
+
+/**
  * When the SMTP server refuses SEND_BATCH of one tenant's mails in a row, that tenant's bursts stop
  * and this process starts none of its bursts for the first retry delay: the refused ones retry with
  * back-off, the rest wait for the sweep, instead of the whole backlog failing at once. Counted per
