@@ -7,6 +7,7 @@ import type { PlannedAction } from "../domain/invitation-policy.js";
 import { EmploymentEvent, type EmploymentEventKind } from "../entities/employment-event.js";
 import type { ConnectMethod } from "../entities/hire.js";
 import { hireFactsOf } from "../sql/hireFactsOf.js";
+import { insertMany } from "../sql/insertMany.js";
 
 /** Who did something to an employment: an API key (its id and its name at the time), the system, or the hire. */
 export interface Actor {
@@ -61,7 +62,7 @@ export async function recordEvents(manager: EntityManager, events: NewEmployment
   if (!events.length) return;
   const rows: EmploymentEvent[] = [];
   for (const event of events) rows.push(employmentEvent(event, event.snapshot ?? (await snapshotOf(manager, event))));
-  await manager.insert(EmploymentEvent, rows);
+  await insertMany(manager, EmploymentEvent, rows);
 }
 
 /** The hire as `manager`'s transaction sees it now, its status at the event's instant. */
