@@ -9,7 +9,9 @@
 //    BENCH_RUNS=n repeats the pair (a new tenant; the same two databases, which grow alike).
 // 2. BENCH_CSV_ROWS=10000,100000 (the default; 0: none): a generated CSV of that many rows streamed to
 //    POST /import/hires, each size to a fresh service process, whose resident memory (/proc) is sampled
-//    every 20 ms: before the upload, and the peak during it. Bounded memory: the peak does not grow with the file.
+//    every 20 ms: before the upload, and the peak during it. Bounded memory: the peak does not grow with the
+//    file. BENCH_CSV_HEAP_MB=96 (the default; 0: none) caps the V8 heap of those processes
+//    (--max-old-space-size): uncapped, V8 lets the heap grow while a long upload allocates, whatever it keeps.
 // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of each service process.
 // Asserts nothing.
 import "reflect-metadata";
@@ -24,6 +26,7 @@ import { freshMariaDb, gqlAt, mariaDbCounters, OPERATOR_KEY, redisUrl, serviceEn
 const ROWS = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const CSV_ROWS = (process.env.BENCH_CSV_ROWS ?? "10000,100000").split(",").map(Number).filter((n) => n > 0);
+const CSV_HEAP_MB = Number(process.env.BENCH_CSV_HEAP_MB ?? 96);
 const HIRES_PER_TRANSACTION = 500;
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -32,8 +35,8 @@ const jobsUrl = () => `${redisUrl}/0?prefix=bench-import-${Math.random().toStrin
 const service = await freshMariaDb();
 const anchor = await freshMariaDb();
 const children: Child[] = [];
-const startService = async () => {
-  const child = await startChild(serviceEnv({ database: service.url, jobs: jobsUrl(), smtp: "" }, { SMTP_URL: "" }));
+const startService = async (extra: Record<string, string> = {}) => {
+  const child = await startChild(serviceEnv({ database: service.url, jobs: jobsUrl(), smtp: "" }, { SMTP_URL: "", ...extra }));
   children.push(child);
   return child;
 };
@@ -97,7 +100,7 @@ try {
   await api.stop();
 
   for (const size of CSV_ROWS) {
-    const child = await startService();
+    const child = await startService(CSV_HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${CSV_HEAP_MB}` } : {});
     const tenant = await newTenant(gqlAt(child.url), `CSV ${size}`);
     await sleep(500); // the process settles after its start
     const idle = await residentBytes(child.pid);
@@ -115,7 +118,8 @@ try {
     clearInterval(sampler);
     if (report.created !== size) throw new Error(`the CSV import answered ${response.status} ${JSON.stringify(report).slice(0, 300)}`);
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-    console.log(`CSV of ${String(size).padStart(6)} rows: ${(size / took).toFixed(0)} rows/s (${took.toFixed(1)} s); service RSS before ${mb(idle)}, peak ${mb(peak)} (+${mb(peak - idle)})`);
+    const heap = CSV_HEAP_MB ? `, V8 heap capped at ${CSV_HEAP_MB} MB` : "";
+    console.log(`CSV of ${String(size).padStart(6)} rows: ${(size / took).toFixed(0)} rows/s (${took.toFixed(1)} s); service RSS before ${mb(idle)}, peak ${mb(peak)} (+${mb(peak - idle)})${heap}`);
     await child.stop();
   }
 } finally {
