@@ -94,7 +94,11 @@ try {
     );
     if (run === 1) console.log(`     rows per table: ${[...written].map(([table, t]) => `${table} ${t.rows.length}`).join(", ")}`);
   }
-  if (RUNS > 1) console.log(`import/raw, median of ${RUNS}: ${(100 * ratios.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!).toFixed(1)} %`);
+  if (RUNS > 1) {
+    const sorted = ratios.sort((a, b) => a - b);
+    const median = (sorted[Math.floor((RUNS - 1) / 2)]! + sorted[Math.ceil((RUNS - 1) / 2)]!) / 2;
+    console.log(`import/raw, median of ${RUNS}: ${(100 * median).toFixed(1)} %`);
+  }
   await db.end();
   await raw.end();
   await api.stop();
@@ -106,6 +110,7 @@ try {
     const idle = await residentBytes(child.pid);
     let peak = idle;
     const sampler = setInterval(() => void residentBytes(child.pid).then((bytes) => (peak = Math.max(peak, bytes)), () => undefined), 20);
+    const cpuBefore = await cpuSeconds(child.pid);
     const start = process.hrtime.bigint();
     const response = await fetch(`${child.url}/import/hires`, {
       method: "POST",
@@ -115,11 +120,12 @@ try {
     } as RequestInit);
     const report = (await response.json()) as { created: number; failed: number };
     const took = seconds(start);
+    const cpu = (await cpuSeconds(child.pid)) - cpuBefore;
     clearInterval(sampler);
     if (report.created !== size) throw new Error(`the CSV import answered ${response.status} ${JSON.stringify(report).slice(0, 300)}`);
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
     const heap = CSV_HEAP_MB ? `, V8 heap capped at ${CSV_HEAP_MB} MB` : "";
-    console.log(`CSV of ${String(size).padStart(6)} rows: ${(size / took).toFixed(0)} rows/s (${took.toFixed(1)} s); service RSS before ${mb(idle)}, peak ${mb(peak)} (+${mb(peak - idle)})${heap}`);
+    console.log(`CSV of ${String(size).padStart(6)} rows: ${(size / took).toFixed(0)} rows/s (${took.toFixed(1)} s, service CPU ${cpu.toFixed(1)} s); service RSS before ${mb(idle)}, peak ${mb(peak)} (+${mb(peak - idle)})${heap}`);
     await child.stop();
   }
 } finally {
@@ -205,4 +211,10 @@ async function* csvLines(rows: number, template: string): AsyncGenerator<string>
 async function residentBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
+}
+
+/** User and system CPU seconds of a process so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
