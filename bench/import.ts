@@ -53,7 +53,7 @@ try {
   const db = await mysql.createConnection({ uri: service.url, dateStrings: true, charset: "utf8mb4_unicode_ci" });
   const raw = await mysql.createConnection({ uri: anchor.url, dateStrings: true, charset: "utf8mb4_unicode_ci" });
   console.log(`${ROWS} hires on MariaDB (${new URL(service.url).host}), Redis job store, ${new Date().toISOString()}`);
-  console.log("run  importHires hires/s (s)   raw INSERTs hires/s (s)   import/raw   rows/hire   statements/hire (SELECT, INSERT, all)");
+  console.log("run  importHires hires/s (s)   service CPU s   raw INSERTs hires/s (s)   import/raw   rows/hire   statements/hire (SELECT, INSERT, all)");
   const ratios: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const tenant = await newTenant(gql, `Bench ${run}`);
@@ -68,9 +68,11 @@ try {
     }));
     const before = await snapshot(db);
     const counters = await mariaDbCounters();
+    const cpuBefore = await cpuSeconds(api.pid);
     let start = process.hrtime.bigint();
     const report = (await gql(`mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created failed } }`, { rows }, tenant.key)).importHires;
     const importSeconds = seconds(start);
+    const cpu = (await cpuSeconds(api.pid)) - cpuBefore;
     const statements = await mariaDbCounters();
     if (report.created !== ROWS) throw new Error(`import created ${report.created} of ${ROWS}`);
 
@@ -90,7 +92,7 @@ try {
     const rate = (s: number) => `${(ROWS / s).toFixed(0).padStart(7)} (${s.toFixed(2)})`;
     ratios.push(rawSeconds / importSeconds);
     console.log(
-      `${String(run).padStart(3)}  ${rate(importSeconds).padEnd(24)} ${rate(rawSeconds).padEnd(25)} ${(100 * ratios.at(-1)!).toFixed(1).padStart(6)} %   ${rowsPerHire.toFixed(2).padStart(7)}     ${per("Com_select")}, ${per("Com_insert")}, ${per("Questions")}`,
+      `${String(run).padStart(3)}  ${rate(importSeconds).padEnd(24)} ${cpu.toFixed(2).padStart(13)}   ${rate(rawSeconds).padEnd(25)} ${(100 * ratios.at(-1)!).toFixed(1).padStart(6)} %   ${rowsPerHire.toFixed(2).padStart(7)}     ${per("Com_select")}, ${per("Com_insert")}, ${per("Questions")}`,
     );
     if (run === 1) console.log(`     rows per table: ${[...written].map(([table, t]) => `${table} ${t.rows.length}`).join(", ")}`);
   }
