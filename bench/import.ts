@@ -4,8 +4,8 @@
 // 1. importHires of ROWS new hires, one request over HTTP. The anchor: every row that import wrote
 //    (each table that grew), read back and inserted with raw mysql2 multi-row INSERTs into a second
 //    fresh database migrated the same way (same tables, columns and indexes): 500 hires a transaction,
-//    one statement per table, the hires in the import's order. Prints hires/s and rows/s of both, the
-//    ratio, and MariaDB's statement counters per hire (server-wide: other clients count too).
+//    one statement per table, the hires in the import's order. Prints hires/s of both, the service's CPU seconds, the
+//    ratio, rows a hire, and MariaDB's statement counters per hire (server-wide: other clients count too).
 //    BENCH_RUNS=n repeats the pair (a new tenant; the same two databases, which grow alike).
 // 2. BENCH_CSV_ROWS=10000,100000 (the default; 0: none): a generated CSV of that many rows streamed to
 //    POST /import/hires, each size to a fresh service process, whose resident memory (/proc) is sampled
