@@ -1,7 +1,6 @@
-import { DateTime } from "luxon";
 import { emailAddressProblem } from "./email-address.js";
 import { hasNul, nulProblem } from "./input-text.js";
-import { unsupportedDate } from "./supported-dates.js";
+import { isCalendarDate, unsupportedDate } from "./supported-dates.js";
 
 // One new hire as a caller gives it — registerHire, a row of importHires, a line of a CSV file —
 // checked by one rule set, whatever the door it came in by.
@@ -74,7 +73,7 @@ export function checkHireRow<T extends { id: string; name: string }>(
   if (lastName.length > MAX_NAME) return problem("lastName", `lastName must be at most ${MAX_NAME} characters`);
   const emailProblem = email === null ? null : emailAddressProblem(email);
   if (emailProblem) return problem("email", emailProblem);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
+  if (!isCalendarDate(startDate)) {
     return problem("startDate", `startDate must be a calendar date YYYY-MM-DD (got "${startDate.slice(0, 40)}")`);
   }
   const outOfRange = unsupportedDate(startDate, "startDate");
@@ -84,7 +83,7 @@ export function checkHireRow<T extends { id: string; name: string }>(
   if (!template) return { field: templateField, message: `No employment template "${templateKey.slice(0, 100)}"`, unknownTemplate: true };
   if (externalId && externalId.length > MAX_EXTERNAL_ID) return problem("externalId", `externalId must be at most ${MAX_EXTERNAL_ID} characters`);
   if (endDate !== null) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || !DateTime.fromISO(endDate).isValid) {
+    if (!isCalendarDate(endDate)) {
       return problem("endDate", `endDate must be a calendar date YYYY-MM-DD (got "${endDate.slice(0, 40)}")`);
     }
     const endOutOfRange = unsupportedDate(endDate, "endDate");

@@ -27,23 +27,43 @@ const LINK_VALID_DAYS = 5; // R5: five days counted from and including the send 
 /** A calendar date without a time or zone, carried as a UTC midnight so adding days is pure calendar math. */
 export type CalendarDate = DateTime;
 
-export function planInvitation(input: PlanInput): InvitationPlan {
-  const zone = requireZone(input.timeZone);
-  const start = parseCalendarDate(input.startDate);
-  const now = requireInstant(input.now, "now");
+/** `schedule`: sendScheduleFor(input.timeZone, input.now), when many hires are planned at once. */
+export function planInvitation(input: PlanInput, schedule: SendSchedule = sendScheduleFor(input.timeZone, input.now)): InvitationPlan {
+  const send = schedule(input.startDate);
 
   if (!input.hasUser || input.email === null || input.email.trim() === "") {
     return nothingScheduled("NONE");
   }
   if (input.reviewPending) return nothingScheduled("AFTER_REVIEW");
   if (isInVerifiedDomain(input.email, input.verifiedDomains)) return nothingScheduled("CONNECT_NOW");
+  return send;
+}
 
-  const today = localDateOf(now, zone);
-  if (start.toMillis() <= today.plus({ days: 1 }).toMillis()) {
-    return { action: "SEND_NOW", sendAt: now, expiresAt: linkExpiresAt(now, zone) };
-  }
-  const sendAt = atLocalTime(start.minus({ days: 1 }), SEND_HOUR, zone);
-  return { action: "SEND_LATER", sendAt, expiresAt: linkExpiresAt(sendAt, zone) };
+/** When a hire with this start date would be mailed, and its link expire, if the plan sends. */
+export type SendSchedule = (startDate: string) => InvitationPlan & { action: "SEND_NOW" | "SEND_LATER"; sendAt: Date; expiresAt: Date };
+
+/**
+ * The send times of one zone at one `now`, by start date, each worked out once: the hires of an
+ * import share the zone, the instant and mostly a few start dates, and the zone's offsets (luxon)
+ * are the costly part of a plan.
+ */
+export function sendScheduleFor(timeZone: string, now: Date): SendSchedule {
+  const zone = requireZone(timeZone);
+  requireInstant(now, "now");
+  let tomorrow: number | undefined;
+  const byStartDate = new Map<string, ReturnType<SendSchedule>>();
+  return (startDate) => {
+    let send = byStartDate.get(startDate);
+    if (!send) {
+      const start = parseCalendarDate(startDate);
+      tomorrow ??= localDateOf(now, zone).plus({ days: 1 }).toMillis();
+      const sendNow = start.toMillis() <= tomorrow;
+      const sendAt = sendNow ? now : atLocalTime(start.minus({ days: 1 }), SEND_HOUR, zone);
+      send = { action: sendNow ? "SEND_NOW" : "SEND_LATER", sendAt, expiresAt: linkExpiresAt(sendAt, zone) };
+      byStartDate.set(startDate, send);
+    }
+    return send;
+  };
 }
 
 /** R5: 00:00 tenant-local on (the local send date + 5 days) — the first instant of that local date. */

@@ -9,6 +9,18 @@ export const LAST_SUPPORTED_DATE = "9000-12-31";
 const FIRST_INSTANT = Date.UTC(1970, 0, 1);
 const END_INSTANT = Date.UTC(9001, 0, 1);
 
+/** "YYYY-MM-DD" naming a day of the (proleptic Gregorian) calendar: 2028-02-29, not 2026-02-29 or 2026-04-31. */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
+
 /** Why the calendar date "YYYY-MM-DD" `date` is outside the supported years; null when inside. */
 export function unsupportedDate(date: string, field: string): string | null {
   if (date >= FIRST_SUPPORTED_DATE && date <= LAST_SUPPORTED_DATE) return null;

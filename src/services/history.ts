@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import type { Principal } from "../auth/principal.js";
 import { eventTypeOf, type EventContext, type EventType } from "../domain/events.js";
@@ -7,6 +7,7 @@ import type { PlannedAction } from "../domain/invitation-policy.js";
 import { EmploymentEvent, type EmploymentEventKind } from "../entities/employment-event.js";
 import type { ConnectMethod } from "../entities/hire.js";
 import { hireFactsOf } from "../sql/hireFactsOf.js";
+import { insertMany } from "../sql/insertMany.js";
 
 /** Who did something to an employment: an API key (its id and its name at the time), the system, or the hire. */
 export interface Actor {
@@ -61,7 +62,7 @@ export async function recordEvents(manager: EntityManager, events: NewEmployment
   if (!events.length) return;
   const rows: EmploymentEvent[] = [];
   for (const event of events) rows.push(employmentEvent(event, event.snapshot ?? (await snapshotOf(manager, event))));
-  await manager.insert(EmploymentEvent, rows);
+  await insertMany(manager, EmploymentEvent, rows);
 }
 
 /** The hire as `manager`'s transaction sees it now, its status at the event's instant. */
@@ -141,8 +142,8 @@ function eventId(): string {
     lastMs += 1;
     sequence = 0;
   }
-  const random = randomBytes(8);
-  random[0] = (random[0]! & 0x3f) | 0x80; // the variant bits
-  const hex = lastMs.toString(16).padStart(12, "0") + "7" + sequence.toString(16).padStart(3, "0") + random.toString("hex");
+  // the last 64 bits of a random UUID, its variant bits included (randomUUID draws from a buffer: an import writes thousands)
+  const random = randomUUID().slice(19).replace("-", "");
+  const hex = lastMs.toString(16).padStart(12, "0") + "7" + sequence.toString(16).padStart(3, "0") + random;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

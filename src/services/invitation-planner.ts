@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
-import { planInvitation, linkExpiresAt, type InvitationPlan } from "../domain/invitation-policy.js";
+import { planInvitation, linkExpiresAt, type InvitationPlan, type SendSchedule } from "../domain/invitation-policy.js";
 import { ConnectAccount, Employment, Invitation, Tenant, User, VerifiedDomain } from "../entities/index.js";
 import { cancelInvitation } from "../sql/cancelInvitation.js";
 import { cancelInvitations } from "../sql/cancelInvitations.js";
@@ -43,18 +43,24 @@ export class InvitationPlanner {
     return (await manager.find(VerifiedDomain, { where: { tenantId }, select: { domain: true } })).map((d) => d.domain);
   }
 
-  /** The plan of a new employment as rows to insert with it (a registration writes many at once). Queues its sends on `after`. */
-  planNew(context: Omit<PlanContext, "sendImmediately"> & { verifiedDomains: readonly string[] }, after: AfterCommit): NewHirePlan {
+  /**
+   * The plan of a new employment as rows to insert with it (a registration writes many at once). Queues its sends on `after`.
+   * `schedule`: sendScheduleFor(tenant.timeZone, now), shared by the hires of one chunk.
+   */
+  planNew(context: Omit<PlanContext, "sendImmediately"> & { verifiedDomains: readonly string[]; schedule?: SendSchedule }, after: AfterCommit): NewHirePlan {
     const { tenant, employment, user, email, now, actor } = context;
-    const plan = planInvitation({
-      startDate: employment.startDate,
-      email,
-      hasUser: user !== null,
-      timeZone: tenant.timeZone,
-      verifiedDomains: context.verifiedDomains,
-      reviewPending: context.reviewPending,
-      now,
-    });
+    const plan = planInvitation(
+      {
+        startDate: employment.startDate,
+        email,
+        hasUser: user !== null,
+        timeZone: tenant.timeZone,
+        verifiedDomains: context.verifiedDomains,
+        reviewPending: context.reviewPending,
+        now,
+      },
+      context.schedule,
+    );
     const event = (kind: NewEmploymentEvent["kind"], detail: string): NewEmploymentEvent => ({ tenantId: tenant.id, employmentId: employment.id, kind, at: now, actor, detail });
     if (plan.action === "SEND_NOW" || plan.action === "SEND_LATER") {
       const invitation = newInvitation(employment, user!, email!, plan.sendAt!, now);

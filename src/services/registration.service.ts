@@ -3,12 +3,14 @@ import { In } from "typeorm";
 import { isUniqueViolation } from "../db/errors.js";
 import { checkHireRow, isHireRowProblem, type CheckedHireRow } from "../domain/hire-row.js";
 import { connectStatusOf } from "../domain/hire-status.js";
+import { sendScheduleFor } from "../domain/invitation-policy.js";
 import { hasNul } from "../domain/input-text.js";
 import { ConnectAccount, Employee, Employment, EmploymentTemplate, Invitation, User } from "../entities/index.js";
 import { badInput, notFound } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Clock } from "./clock.js";
 import { closedReason } from "../domain/invitation-states.js";
+import { insertMany } from "../sql/insertMany.js";
 import { lockEmploymentsOfEmployee } from "../sql/lockEmployment.js";
 import { actorOf, recordEvent, recordEvents, registeredDetail, type Caller, type NewEmploymentEvent } from "./history.js";
 import { AfterCommit } from "./invitation-jobs.js";
@@ -176,6 +178,7 @@ export class RegistrationService {
     const actor = actorOf(caller);
     const reviewSteps = (await this.reviews.activeSteps(tx, tenant)).length;
     const verifiedDomains = await this.planner.verifiedDomains(tx.manager, tenant.id);
+    const schedule = sendScheduleFor(tenant.timeZone, now);
     const employees: Employee[] = [];
     const employments: Employment[] = [];
     const users: User[] = [];
@@ -198,7 +201,7 @@ export class RegistrationService {
       const user = row.template.userTemplateId
         ? Object.assign(new User(), { id: randomUUID(), tenantId: tenant.id, employeeId: employee.id, userTemplateId: row.template.userTemplateId, email: row.email, createdAt: now })
         : null;
-      const plan = this.planner.planNew({ tenant, employment, user, email: row.email, now, reviewPending: reviewSteps > 0, actor, verifiedDomains }, after);
+      const plan = this.planner.planNew({ tenant, employment, user, email: row.email, now, reviewPending: reviewSteps > 0, actor, verifiedDomains, schedule }, after);
       // what every event of this registration carries: the hire as the transaction leaves it, known without a read
       const connectStatus = connectStatusOf(
         { employmentStatus: "ACTIVE", reviewStatus: employment.reviewStatus, hasUser: user !== null, email: row.email, connected: plan.account !== null, invitation: plan.invitation },
@@ -226,11 +229,11 @@ export class RegistrationService {
     const endings = await this.leavers.planAtRegistration(m, tenant.id, ended, now, actor); // R9: as endEmployment right after
     events.push(...endings.events);
     removals.push(...endings.instants);
-    await m.insert(Employee, employees);
-    await m.insert(Employment, employments);
-    if (users.length) await m.insert(User, users);
-    if (invitations.length) await m.insert(Invitation, invitations);
-    if (accounts.length) await m.insert(ConnectAccount, accounts);
+    await insertMany(m, Employee, employees);
+    await insertMany(m, Employment, employments);
+    await insertMany(m, User, users);
+    await insertMany(m, Invitation, invitations);
+    await insertMany(m, ConnectAccount, accounts);
     await recordEvents(m, events);
     return employments.map((employment, i) => ({ employee: employees[i]!, employment, created: true }));
   }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { DateTime } from "luxon";
 import {
   planInvitation,
+  sendScheduleFor,
   linkExpiresAt,
   isInVerifiedDomain,
   normalizeDomain,
@@ -323,6 +324,25 @@ describe("order of decisions", () => {
     for (const email of ["anna@sub.acme.se", "anna@acme.se.evil.com", "anna@notacme.se"]) {
       assert.equal(plan({ email, startDate: "2026-03-25" }).action, "SEND_NOW", email);
     }
+  });
+});
+
+describe("a schedule shared by many hires (an import's chunk)", () => {
+  test("each hire's plan is the plan it gets alone, whatever the start dates, addresses and users", () => {
+    const schedule = sendScheduleFor(STOCKHOLM, new Date(NOW));
+    const hires: Partial<Omit<PlanInput, "now">>[] = [];
+    for (const startDate of ["2026-03-20", "2026-03-26", "2026-03-27", "2026-04-10", "2026-10-26", "2026-04-10", "2026-03-27"]) {
+      hires.push({ startDate }, { startDate, email: null }, { startDate, hasUser: false }, { startDate, email: "anna@acme.se" }, { startDate, reviewPending: true });
+    }
+    for (const hire of hires) {
+      const input: PlanInput = { startDate: "2026-04-10", email: "anna@example.com", hasUser: true, timeZone: STOCKHOLM, verifiedDomains: ["acme.se"], reviewPending: false, ...hire, now: new Date(NOW) };
+      assert.deepEqual(planInvitation(input, schedule), plan(hire), JSON.stringify(hire));
+    }
+  });
+
+  test("a start date that is not a calendar date throws, also when it was asked before", () => {
+    const schedule = sendScheduleFor(STOCKHOLM, new Date(NOW));
+    for (let i = 0; i < 2; i++) assert.throws(() => schedule("2026-02-30"), Error);
   });
 });
 
