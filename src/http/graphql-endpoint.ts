@@ -68,8 +68,8 @@ export function graphqlContext({ services, log, rateLimits, trustProxyHops }: Co
 /**
  * `POST /graphql` with a plain JSON body — every query and mutation a client sends — served on
  * node's own request and response, as Apollo's standalone server does, without express: express's
- * router, body parser and response helpers were ~40 % of a small query's time (bench/README.md,
- * bench/wrk). What is not plain (GET and the landing page, another media type or a compressed body,
+ * router, body parser and response helpers cost a bare Apollo Server half its requests/s, and were
+ * ~20 % of the service's time for a small query (bench/README.md, "bench/wrk"). What is not plain (GET and the landing page, another media type or a compressed body,
  * an Idempotency-Key, a path express would also match such as `/graphql/`) goes on to express,
  * which serves it as before. The answers are the same either way: Apollo makes them.
  */

@@ -1,8 +1,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { DateTime } from "luxon";
-import type { Logger as TypeOrmLogger } from "typeorm";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { statementsDuring } from "../support/statements.js";
 import { ACCOUNT_STATUS, address, hrTenant, register } from "../support/hires.js";
 import { freshMysqlDatabase, services } from "../support/services.js";
 
@@ -23,23 +23,6 @@ const LATER_START = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(
 /** When its invitation goes out: 09:00 in the tenant's zone on the day before (R3). */
 const sendAtIn = (zone: string) => DateTime.fromISO(LATER_START, { zone }).minus({ days: 1 }).set({ hour: 9 }).toJSDate().toISOString();
 
-/** Counts the SQL statements the service sends while `work` runs. */
-async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const dataSource = t.app.dataSource;
-  const original = dataSource.logger;
-  const seen: string[] = [];
-  dataSource.logger = new Proxy(original, {
-    get: (target, property, receiver) =>
-      property === "logQuery" ? (query: string, ...rest: unknown[]) => (seen.push(query), target.logQuery(query, ...(rest as []))) : Reflect.get(target, property, receiver),
-  }) as TypeOrmLogger;
-  try {
-    await work();
-  } finally {
-    dataSource.logger = original;
-  }
-  // the webhook relay of this process (ROLE=all) polls for undelivered events in the background: not the request's
-  return seen.filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SELECT 1)/i.test(q) && !/webhooksPending|webhook_delivery/.test(q));
-}
 
 test("the HR list — 50 invitations with their employee, user and employment — takes a constant number of SQL statements (≤ 3)", async () => {
   const tenant = await hrTenant(t);
@@ -55,7 +38,7 @@ test("the HR list — 50 invitations with their employee, user and employment �
   const list = `{ invitations(first: 50) { totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { id email status sendAt employee { firstName lastName email user { id email } } employment { id startDate } } } } }`;
   let answer: any;
-  const statements = await statementsDuring(async () => (answer = await t.gql(list, {}, tenant.key)));
+  const statements = await statementsDuring(t, async () => (answer = await t.gql(list, {}, tenant.key)));
   assert.equal(answer.data.invitations.edges.length, 50);
   assert.equal(answer.data.invitations.totalCount, 60);
   const first = answer.data.invitations.edges[0].node;
@@ -64,7 +47,7 @@ test("the HR list — 50 invitations with their employee, user and employment �
   assert.equal(first.employment.startDate, LATER_START);
   assert.ok(statements.length <= 3, `${statements.length} statements:\n${statements.join("\n")}`);
 
-  const next = await statementsDuring(() => t.gql(list.replace("first: 50", `first: 50, after: "${answer.data.invitations.pageInfo.endCursor}"`), {}, tenant.key));
+  const next = await statementsDuring(t, () => t.gql(list.replace("first: 50", `first: 50, after: "${answer.data.invitations.pageInfo.endCursor}"`), {}, tenant.key));
   assert.ok(next.length <= 3, "the next page too");
 });
 
@@ -79,10 +62,10 @@ test("accountStatus, the query clients poll, takes one SQL statement (two when i
   const id = registered.data.registerHire.employee.id;
   const ask = () => t.gql(`query($id: ID!) { accountStatus(employeeId: $id) { employeeId connectStatus email invitation { status sendAt } connectAccount { id } } }`, { id }, tenant.key);
   await new Promise((resolve) => setTimeout(resolve, 1100)); // API_KEY_CACHE_SECONDS=1: the key is forgotten
-  const first = await statementsDuring(ask);
+  const first = await statementsDuring(t, ask);
   assert.equal(first.length, 2, `the key with its tenant, then the hire:\n${first.join("\n")}`);
   let answer: any;
-  const statements = await statementsDuring(async () => (answer = await ask()));
+  const statements = await statementsDuring(t, async () => (answer = await ask()));
   assert.deepEqual(answer.data.accountStatus, {
     employeeId: id,
     connectStatus: "INVITATION_SCHEDULED",
@@ -121,7 +104,7 @@ test("accountStatus requests that arrive together, of several tenants, share one
   // the same reads in one turn of the event loop: one statement for all of them
   const queries = t.app.services.queries;
   let statuses: any[] = [];
-  const statements = await statementsDuring(async () => {
+  const statements = await statementsDuring(t, async () => {
     statuses = await Promise.all(asked.map(([tenant, id]) => queries.accountStatus(t.app.services.scope(tenants[tenant]!.id), id)));
   });
   assert.deepEqual(

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { DateTime } from "luxon";
-import type { Logger as TypeOrmLogger } from "typeorm";
 import { linkExpiresAt } from "../../src/domain/invitation-policy.js";
 import { startOn, type Environment, type TestApp } from "../support/app.js";
+import { statementsDuring } from "../support/statements.js";
 import { ACCOUNT_STATUS, ADVANCE, EMPLOYMENT, address, advance, hrTenant, register, sandboxTenant, type HrTenant } from "../support/hires.js";
 import {
   CANCEL,
@@ -43,22 +43,6 @@ const LEASE = SWEEP_LAG + 3 * SPARE;
 const HOLD_FIRST = LEASE + SWEEP_LAG + SPARE;
 const HOLD_SECOND = LEASE - SPARE;
 
-/** The SQL statements the service sends while `work` runs, transaction brackets and the webhook relay's background polls left out. */
-async function statementsDuring(t: TestApp, work: () => Promise<unknown>): Promise<string[]> {
-  const dataSource = t.app.dataSource;
-  const original = dataSource.logger;
-  const seen: string[] = [];
-  dataSource.logger = new Proxy(original, {
-    get: (target, property, receiver) =>
-      property === "logQuery" ? (query: string, ...rest: unknown[]) => (seen.push(query), target.logQuery(query, ...(rest as []))) : Reflect.get(target, property, receiver),
-  }) as TypeOrmLogger;
-  try {
-    await work();
-  } finally {
-    dataSource.logger = original;
-  }
-  return seen.filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SELECT 1)/i.test(q) && !/webhooksPending|webhook_delivery/.test(q));
-}
 
 const IMPORT = `mutation($rows: [RegisterHireInput!]!) { importHires(rows: $rows) { created unchanged failed employments { id } } }`;
 const INVITATION_COUNT = `query($status: InvitationStatus) { invitations(first: 1, status: $status) { totalCount } }`;
