@@ -1,14 +1,13 @@
-import { describe, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../../src/db/data-source.js";
-import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
 import { migrate } from "../../src/db/migrate.js";
 import { Employment, EmploymentEvent } from "../../src/entities/index.js";
 import { createLogger } from "../../src/log.js";
 import { insertMany } from "../../src/sql/insertMany.js";
-import { freshDataDir, freshMysqlDatabase, freshPostgresDatabase } from "../support/services.js";
+import { testOnEveryDatabase } from "../support/services.js";
 
 const log = createLogger("silent");
 
@@ -80,33 +79,4 @@ async function sameAsTypeOrmInsert(url: string): Promise<void> {
   }
 }
 
-describe("insertMany stores what TypeORM's insert stores", () => {
-  test("on MariaDB / MySQL", async () => {
-    const db = await freshMysqlDatabase();
-    try {
-      await sameAsTypeOrmInsert(db.url);
-    } finally {
-      await db.drop();
-    }
-  });
-
-  test("on PostgreSQL", async () => {
-    const db = await freshPostgresDatabase();
-    try {
-      await sameAsTypeOrmInsert(db.url);
-    } finally {
-      await db.drop();
-    }
-  });
-
-  test("on the embedded database", async () => {
-    const data = await freshDataDir();
-    const embedded = await EmbeddedPostgres.start(data.dir, log);
-    try {
-      await sameAsTypeOrmInsert(embedded.url);
-    } finally {
-      await embedded.stop();
-      await data.remove();
-    }
-  });
-});
+describe("insertMany stores what TypeORM's insert stores", () => testOnEveryDatabase(sameAsTypeOrmInsert));

@@ -2,10 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import mysql from "mysql2/promise";
 import { createDataSource } from "../../src/db/data-source.js";
-import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/log.js";
-import { freshDataDir, freshMysqlDatabase, freshPostgresDatabase } from "../support/services.js";
+import { freshMysqlDatabase, testOnEveryDatabase } from "../support/services.js";
 
 const log = createLogger("silent");
 
@@ -29,36 +28,7 @@ async function migrationsMatchEntities(url: string): Promise<void> {
   }
 }
 
-describe("migrations produce exactly the entities' schema", () => {
-  test("on MariaDB / MySQL", async () => {
-    const db = await freshMysqlDatabase();
-    try {
-      await migrationsMatchEntities(db.url);
-    } finally {
-      await db.drop();
-    }
-  });
-
-  test("on PostgreSQL", async () => {
-    const db = await freshPostgresDatabase();
-    try {
-      await migrationsMatchEntities(db.url);
-    } finally {
-      await db.drop();
-    }
-  });
-
-  test("on the embedded database", async () => {
-    const data = await freshDataDir();
-    const embedded = await EmbeddedPostgres.start(data.dir, log);
-    try {
-      await migrationsMatchEntities(embedded.url);
-    } finally {
-      await embedded.stop();
-      await data.remove();
-    }
-  });
-});
+describe("migrations produce exactly the entities' schema", () => testOnEveryDatabase(migrationsMatchEntities));
 
 describe("one process migrates a database at a time", () => {
   test("on MariaDB / MySQL a process migrating one database waits for another migrating it, never for one migrating another database", async () => {

@@ -3,7 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
+import { test } from "node:test";
 import pg from "pg";
+import { EmbeddedPostgres } from "../../src/db/embedded-postgres.js";
+import { createLogger } from "../../src/log.js";
 
 /**
  * The real services the tests run against. They are required: a test that needs one fails when it
@@ -67,4 +70,33 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
 export async function freshDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "onboarding-test-"));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * One test per database the service runs on — MariaDB / MySQL, PostgreSQL, the embedded database —
+ * each calling `check` with the URL of a fresh, empty database of that kind, removed afterwards.
+ */
+export function testOnEveryDatabase(check: (url: string) => Promise<void>): void {
+  const fresh: Array<[string, () => Promise<{ url: string; remove: () => Promise<void> }>]> = [
+    ["on MariaDB / MySQL", async () => { const db = await freshMysqlDatabase(); return { url: db.url, remove: db.drop }; }],
+    ["on PostgreSQL", async () => { const db = await freshPostgresDatabase(); return { url: db.url, remove: db.drop }; }],
+    [
+      "on the embedded database",
+      async () => {
+        const data = await freshDataDir();
+        const embedded = await EmbeddedPostgres.start(data.dir, createLogger("silent"));
+        return { url: embedded.url, remove: async () => (await embedded.stop(), await data.remove()) };
+      },
+    ],
+  ];
+  for (const [name, create] of fresh) {
+    test(name, async () => {
+      const db = await create();
+      try {
+        await check(db.url);
+      } finally {
+        await db.remove();
+      }
+    });
+  }
 }
